@@ -1,0 +1,62 @@
+//! The real file system, for loading, and atomic writes of outputs.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::load::Vfs;
+
+/// Reads scorecards from the disk.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct OsFs;
+
+impl Vfs for OsFs {
+    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+        std::fs::read(path)
+    }
+
+    fn is_dir(&self, path: &Path) -> bool {
+        path.is_dir()
+    }
+
+    fn files_under(&self, dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+        let mut out = Vec::new();
+        let mut stack = vec![PathBuf::new()];
+        while let Some(relative) = stack.pop() {
+            for entry in std::fs::read_dir(dir.join(&relative))? {
+                let entry = entry?;
+                let name = relative.join(entry.file_name());
+                let kind = entry.file_type()?;
+                if kind.is_dir() {
+                    // Hidden folders (.git, .scorec) never hold scorecard files.
+                    if !entry.file_name().to_string_lossy().starts_with('.') {
+                        stack.push(name);
+                    }
+                } else if kind.is_file() {
+                    out.push(name);
+                }
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+}
+
+/// Writes `contents` to `path` atomically: a temporary file in the same
+/// folder, flushed, then renamed over the target. A failure leaves the
+/// previous file untouched.
+pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temp = dir.join(format!(".{name}.scorec-{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&temp)?;
+        file.write_all(contents)?;
+        file.sync_all()?;
+        std::fs::rename(&temp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result
+}

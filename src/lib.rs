@@ -1,0 +1,14 @@
+//! scorec compiles customer-identity (CIAM) scorecards, written in YAML or
+//! the scorec DSL, into a checked model and from there into warehouse SQL
+//! and alert rules. See `ARCHITECTURE.md` for the stages.
+
+pub mod codes;
+pub mod diagnostic;
+pub mod span;
+pub mod syntax;
+pub mod catalog;
+pub mod check;
+pub mod load;
+pub mod model;
+pub mod cli;
+pub mod rewrite;

@@ -1,0 +1,833 @@
+//! The DSL front-end: turns a `.scorec` file into the spanned syntax tree.
+//!
+//! Expressions inside declarations (formulas, thresholds, trade-offs) go
+//! through the same [`Cx`] as YAML scalars, so both front-ends build the same
+//! nodes. Comments are silent in the grammar; [`comments`] recovers them from
+//! the text and attaches them to the declarations.
+
+use pest::Parser as _;
+use pest::iterators::Pair;
+
+use super::ast::{self, *};
+use super::comments;
+use super::expr::{Cx, Origin, syntax_error_with};
+use super::grammar::{self, Rule, ScorecParser};
+use crate::codes;
+use crate::diagnostic::Diagnostic;
+use crate::span::{FileId, Span, Spanned};
+
+/// Parses a DSL file into a document, with its comments attached.
+///
+/// Every span is the exact byte range in `text`. A statement that sets a
+/// single value (`table`, `warn`, `action`...) may appear once per item; a
+/// second one is an error rather than silently replacing the first.
+pub fn parse(file: FileId, text: &str) -> Result<Document, Diagnostic> {
+    let origin = Origin::direct(file, 0, text.len());
+    let cx = Cx {
+        text,
+        origin: &origin,
+    };
+    let root = ScorecParser::parse(Rule::file, text)
+        .map_err(|e| syntax_error_with(codes::DSL_SYNTAX, &e, &origin, describe))?
+        .next()
+        .expect("grammar: a file");
+    let mut doc = Document::default();
+    for decl in root.into_inner() {
+        match decl.as_rule() {
+            Rule::scorecard_decl => {
+                let header = header(&cx, decl)?;
+                if let Some(first) = &doc.header {
+                    return Err(Diagnostic::new(
+                        codes::DSL_SYNTAX,
+                        "a file holds at most one `scorecard` header",
+                    )
+                    .at_labelled(header.span, "second header")
+                    .with_label(first.span, "first header"));
+                }
+                doc.header = Some(header);
+            }
+            Rule::tier_decl => doc.tiers.push(tier(&cx, decl)?),
+            Rule::source_decl => doc.sources.push(source(&cx, decl)?),
+            Rule::event_decl => doc.events.push(event(&cx, decl)),
+            Rule::journey_decl => doc.journeys.push(journey(&cx, decl)?),
+            // `EOI`.
+            _ => {}
+        }
+    }
+    comments::attach(comments::dsl_comments(text), &mut doc);
+    Ok(doc)
+}
+
+/// Names a rule in "expected ..." messages: statements by their keyword.
+fn describe(rule: &Rule) -> String {
+    let keyword = match rule {
+        Rule::file => return grammar::describe(&Rule::declaration),
+        Rule::bounds => return "`warn` or `critical`".to_string(),
+        Rule::metric_body | Rule::overrides => return "`{`".to_string(),
+        Rule::column_type => return "a column type".to_string(),
+        Rule::sc_description | Rule::j_description => "description",
+        Rule::sc_dialect => "dialect",
+        Rule::sc_grain => "grain",
+        Rule::sc_timezone => "timezone",
+        Rule::sc_week_start => "week_start",
+        Rule::sc_dedupe_lookback => "dedupe_lookback",
+        Rule::sc_attribution_lookback => "attribution_lookback",
+        Rule::sc_rollups => "rollups",
+        Rule::sc_include => "include",
+        Rule::sc_catalogs => "catalogs",
+        Rule::tier_require => "require",
+        Rule::tier_sign_off => "sign_off",
+        Rule::src_table => "table",
+        Rule::src_timestamp => "timestamp",
+        Rule::src_dedupe => "dedupe",
+        Rule::src_dimensions => "dimensions",
+        Rule::src_columns => "columns",
+        Rule::src_filter => "filter",
+        Rule::src_freshness => "freshness",
+        Rule::src_volume => "volume",
+        Rule::src_duplicates => "duplicates",
+        Rule::j_steps => "steps",
+        Rule::j_owners => "owners",
+        Rule::owner_product => "product",
+        Rule::j_cohorts => "cohorts",
+        Rule::m_unit => "unit",
+        Rule::m_attribute => "attribute",
+        Rule::p_tradeoff => "tradeoff",
+        Rule::p_action => "action",
+        Rule::p_maps => "maps",
+        Rule::c_journeys => "journeys",
+        Rule::c_outcomes => "outcomes",
+        Rule::c_window => "window",
+        Rule::c_washout => "washout",
+        Rule::c_compare => "compare",
+        Rule::compare_cohort => "cohort",
+        other => return grammar::describe(other),
+    };
+    format!("`{keyword}`")
+}
+
+fn header(cx: &Cx<'_>, pair: Pair<'_, Rule>) -> Result<Header, Diagnostic> {
+    let span = cx.span(&pair);
+    let mut name = None;
+    let mut title = None;
+    let mut description = None;
+    let mut defaults = Defaults::default();
+    let mut includes = Vec::new();
+    let mut catalogs = Vec::new();
+    for part in pair.into_inner() {
+        let at = cx.span(&part);
+        match part.as_rule() {
+            Rule::scorecard_name => name = Some(cx.name(&part)),
+            Rule::string if name.is_none() => name = Some(cx.string(&part)),
+            Rule::string => title = Some(cx.string(&part)),
+            Rule::sc_description => set(&mut description, cx.string(&last(part)), "description", at)?,
+            Rule::sc_dialect => set(&mut defaults.dialect, cx.name(&last(part)), "dialect", at)?,
+            Rule::sc_grain => set(&mut defaults.grain, cx.name(&last(part)), "grain", at)?,
+            Rule::sc_timezone => set(&mut defaults.timezone, cx.string(&last(part)), "timezone", at)?,
+            Rule::sc_min_sample => set(&mut defaults.min_sample, cx.integer(&last(part)), "min_sample", at)?,
+            Rule::sc_week_start => set(&mut defaults.week_start, cx.name(&last(part)), "week_start", at)?,
+            Rule::sc_dedupe_lookback => set(
+                &mut defaults.dedupe_lookback,
+                cx.duration(&last(part)),
+                "dedupe_lookback",
+                at,
+            )?,
+            Rule::sc_attribution_lookback => set(
+                &mut defaults.attribution_lookback,
+                cx.duration(&last(part)),
+                "attribution_lookback",
+                at,
+            )?,
+            Rule::sc_rollups => {
+                let value = last(part);
+                let rollups = Spanned::new(value.as_str() == "true", cx.span(&value));
+                set(&mut defaults.rollups, rollups, "rollups", at)?;
+            }
+            Rule::sc_include => includes.extend(strings(cx, part)),
+            Rule::sc_catalogs => catalogs.extend(strings(cx, part)),
+            // `kw_scorecard`.
+            _ => {}
+        }
+    }
+    Ok(Header {
+        name: name.expect("grammar: a scorecard has a name"),
+        title,
+        description,
+        defaults,
+        includes,
+        catalogs,
+        comments: Comments::new(),
+        span,
+    })
+}
+
+fn tier(cx: &Cx<'_>, pair: Pair<'_, Rule>) -> Result<TierPolicy, Diagnostic> {
+    let span = cx.span(&pair);
+    let mut name = None;
+    let mut min_sample = None;
+    let mut required_cohorts = Vec::new();
+    let mut severity = None;
+    let mut sign_off = Vec::new();
+    for part in pair.into_inner() {
+        let at = cx.span(&part);
+        match part.as_rule() {
+            Rule::ident => name = Some(cx.name(&part)),
+            Rule::sc_min_sample => set(&mut min_sample, cx.integer(&last(part)), "min_sample", at)?,
+            Rule::tier_require => required_cohorts.extend(names(cx, part)),
+            Rule::tier_severity => set(&mut severity, cx.name(&last(part)), "severity", at)?,
+            Rule::tier_sign_off => sign_off.extend(names(cx, part)),
+            // `kw_tier`.
+            _ => {}
+        }
+    }
+    Ok(TierPolicy {
+        tier: name.expect("grammar: a tier has a name"),
+        min_sample,
+        required_cohorts,
+        severity,
+        sign_off,
+        comments: Comments::new(),
+        span,
+    })
+}
+
+fn source(cx: &Cx<'_>, pair: Pair<'_, Rule>) -> Result<Source, Diagnostic> {
+    let span = cx.span(&pair);
+    let mut source = Source {
+        name: Spanned::new(String::new(), span),
+        table: None,
+        timestamp: None,
+        entity: None,
+        session: None,
+        dedupe_by: None,
+        dedupe_order: None,
+        dimensions: Vec::new(),
+        columns: Vec::new(),
+        filter: None,
+        integrity: Integrity::default(),
+        allow: Vec::new(),
+        comments: Comments::new(),
+        span,
+    };
+    for part in pair.into_inner() {
+        let at = cx.span(&part);
+        match part.as_rule() {
+            Rule::ident => source.name = cx.name(&part),
+            Rule::src_table => {
+                let value = last(part);
+                let table = match value.as_rule() {
+                    Rule::string => cx.string(&value),
+                    _ => cx.name(&value),
+                };
+                set(&mut source.table, table, "table", at)?;
+            }
+            Rule::src_timestamp => set(&mut source.timestamp, cx.name(&last(part)), "timestamp", at)?,
+            Rule::src_entity => set(&mut source.entity, cx.name(&last(part)), "entity", at)?,
+            Rule::src_session => set(&mut source.session, cx.name(&last(part)), "session", at)?,
+            Rule::src_dedupe => {
+                let mut columns = part.into_inner().map(|p| cx.name(&p));
+                let by = columns.next().expect("grammar: a dedupe key");
+                set(&mut source.dedupe_by, by, "dedupe", at)?;
+                source.dedupe_order = columns.next();
+            }
+            Rule::src_dimensions => {
+                for dimension in part.into_inner() {
+                    let mut parts = dimension.into_inner();
+                    let name = cx.name(&parts.next().expect("grammar: a dimension name"));
+                    let expr = parts.next().map(|p| cx.sql(p));
+                    source.dimensions.push(Dimension { name, expr });
+                }
+            }
+            Rule::src_columns => {
+                for column in part.into_inner() {
+                    let mut parts = column.into_inner();
+                    let name = cx.name(&parts.next().expect("grammar: a column name"));
+                    let ty = cx.name(&parts.next().expect("grammar: a column type"));
+                    source.columns.push(Column { name, ty });
+                }
+            }
+            Rule::src_filter => set(&mut source.filter, cx.sql(last(part)), "filter", at)?,
+            Rule::src_freshness => set(&mut source.integrity.freshness, bounds(cx, part)?, "freshness", at)?,
+            Rule::src_volume => set(&mut source.integrity.volume, bounds(cx, part)?, "volume", at)?,
+            Rule::src_duplicates => set(&mut source.integrity.duplicates, bounds(cx, part)?, "duplicates", at)?,
+            Rule::allow_stmt => source.allow.push(allow(cx, part)),
+            // `kw_source`.
+            _ => {}
+        }
+    }
+    Ok(source)
+}
+
+/// `freshness warn > 2h critical > 6h`: the span is the whole statement.
+fn bounds(cx: &Cx<'_>, pair: Pair<'_, Rule>) -> Result<Bounds, Diagnostic> {
+    let mut bounds = Bounds {
+        span: cx.span(&pair),
+        ..Bounds::default()
+    };
+    let mut clauses = Clauses::default();
+    for clause in last(pair).into_inner() {
+        clauses.add(cx, clause)?;
+    }
+    bounds.warn = clauses.warn;
+    bounds.critical = clauses.critical;
+    Ok(bounds)
+}
+
+fn event(cx: &Cx<'_>, pair: Pair<'_, Rule>) -> Event {
+    let span = cx.span(&pair);
+    let mut idents = Vec::new();
+    let mut filter = None;
+    let mut description = None;
+    for part in pair.into_inner() {
+        match part.as_rule() {
+            Rule::ident => idents.push(cx.name(&part)),
+            Rule::sql_fragment => filter = Some(cx.sql(part)),
+            Rule::string => description = Some(cx.string(&part)),
+            // `kw_event`, `kw_on`, `kw_where`.
+            _ => {}
+        }
+    }
+    let mut idents = idents.into_iter();
+    Event {
+        name: idents.next().expect("grammar: an event has a name"),
+        source: idents.next(),
+        filter,
+        description,
+        comments: Comments::new(),
+        span,
+    }
+}
+
+fn journey(cx: &Cx<'_>, pair: Pair<'_, Rule>) -> Result<Journey, Diagnostic> {
+    let span = cx.span(&pair);
+    let mut journey = Journey {
+        name: Spanned::new(String::new(), span),
+        title: None,
+        description: None,
+        tier: None,
+        steps: Vec::new(),
+        security_owner: None,
+        product_owner: None,
+        cohorts: Vec::new(),
+        min_sample: None,
+        metrics: Vec::new(),
+        pairs: Vec::new(),
+        changes: Vec::new(),
+        allow: Vec::new(),
+        comments: Comments::new(),
+        span,
+    };
+    let mut after_tier = false;
+    for part in pair.into_inner() {
+        let at = cx.span(&part);
+        match part.as_rule() {
+            Rule::kw_tier => after_tier = true,
+            Rule::ident if after_tier => journey.tier = Some(cx.name(&part)),
+            Rule::ident => journey.name = cx.name(&part),
+            Rule::string => journey.title = Some(cx.string(&part)),
+            Rule::j_description => set(&mut journey.description, cx.string(&last(part)), "description", at)?,
+            Rule::j_steps => journey.steps.extend(names(cx, part)),
+            Rule::j_owners => {
+                for owner in part.into_inner() {
+                    let at = cx.span(&owner);
+                    let team = cx.string(&last(owner.clone()));
+                    if owner.as_rule() == Rule::owner_security {
+                        set(&mut journey.security_owner, team, "owners security", at)?;
+                    } else {
+                        set(&mut journey.product_owner, team, "owners product", at)?;
+                    }
+                }
+            }
+            Rule::j_cohorts => journey.cohorts.extend(names(cx, part)),
+            Rule::sc_min_sample => set(&mut journey.min_sample, cx.integer(&last(part)), "min_sample", at)?,
+            Rule::metric_decl => journey.metrics.push(metric(cx, part)?),
+            Rule::pair_decl => journey.pairs.push(pair_decl(cx, part)?),
+            Rule::change_decl => journey.changes.push(change(cx, part)?),
+            Rule::allow_stmt => journey.allow.push(allow(cx, part)),
+            // `kw_journey`.
+            _ => {}
+        }
+    }
+    Ok(journey)
+}
+
+fn metric(cx: &Cx<'_>, pair: Pair<'_, Rule>) -> Result<Metric, Diagnostic> {
+    let span = cx.span(&pair);
+    let mut metric = Metric {
+        name: Spanned::new(String::new(), span),
+        side: None,
+        good: None,
+        formula: None,
+        unit: None,
+        description: None,
+        min_sample: None,
+        attribution: None,
+        allow: Vec::new(),
+        comments: Comments::new(),
+        span,
+    };
+    for part in pair.into_inner() {
+        match part.as_rule() {
+            Rule::ident => metric.name = cx.name(&part),
+            Rule::metric_side => metric.side = Some(cx.name(&last(part))),
+            Rule::metric_good => metric.good = Some(cx.name(&last(part))),
+            Rule::formula => {
+                let at = cx.span(&part);
+                metric.formula = Some(Spanned::new(cx.formula(part), at));
+            }
+            Rule::metric_body => {
+                for stmt in part.into_inner() {
+                    metric_stmt(cx, &mut metric, stmt)?;
+                }
+            }
+            // `kw_metric`.
+            _ => {}
+        }
+    }
+    Ok(metric)
+}
+
+fn metric_stmt(cx: &Cx<'_>, metric: &mut Metric, stmt: Pair<'_, Rule>) -> Result<(), Diagnostic> {
+    let at = cx.span(&stmt);
+    match stmt.as_rule() {
+        Rule::m_unit => set(&mut metric.unit, cx.string(&last(stmt)), "unit", at),
+        Rule::j_description => set(&mut metric.description, cx.string(&last(stmt)), "description", at),
+        Rule::sc_min_sample => set(&mut metric.min_sample, cx.integer(&last(stmt)), "min_sample", at),
+        Rule::m_attribute => {
+            let mut event = None;
+            let mut lookback = None;
+            let mut tie_break = None;
+            for part in stmt.into_inner() {
+                match part.as_rule() {
+                    Rule::within => lookback = Some(cx.within(part)),
+                    Rule::ident if event.is_none() => event = Some(cx.name(&part)),
+                    _ => tie_break = Some(cx.name(&part)),
+                }
+            }
+            let attribution = Attribution {
+                event: event.expect("grammar: an attribution event"),
+                lookback,
+                tie_break,
+                span: at,
+            };
+            set(&mut metric.attribution, attribution, "attribute", at)
+        }
+        _ => {
+            metric.allow.push(allow(cx, stmt));
+            Ok(())
+        }
+    }
+}
+
+fn pair_decl(cx: &Cx<'_>, pair: Pair<'_, Rule>) -> Result<ast::Pair, Diagnostic> {
+    let span = cx.span(&pair);
+    let mut decl = ast::Pair {
+        name: Spanned::new(String::new(), span),
+        security: None,
+        experience: None,
+        tradeoff: None,
+        action: None,
+        maps: Vec::new(),
+        min_sample: None,
+        allow: Vec::new(),
+        comments: Comments::new(),
+        span,
+    };
+    for part in pair.into_inner() {
+        let at = cx.span(&part);
+        match part.as_rule() {
+            Rule::ident => decl.name = cx.name(&part),
+            Rule::pair_side => {
+                let (is_security, side) = pair_side(cx, part)?;
+                if is_security {
+                    set(&mut decl.security, side, "security", at)?;
+                } else {
+                    set(&mut decl.experience, side, "experience", at)?;
+                }
+            }
+            Rule::p_tradeoff => {
+                let rule = last(part);
+                let rule_span = cx.span(&rule);
+                set(&mut decl.tradeoff, Spanned::new(cx.tradeoff(rule), rule_span), "tradeoff", at)?;
+            }
+            Rule::p_action => set(&mut decl.action, cx.string(&last(part)), "action", at)?,
+            Rule::p_maps => {
+                for mapping in part.into_inner() {
+                    let value = last(mapping);
+                    decl.maps.push(match value.as_rule() {
+                        Rule::string => cx.string(&value),
+                        _ => cx.name(&value),
+                    });
+                }
+            }
+            Rule::sc_min_sample => set(&mut decl.min_sample, cx.integer(&last(part)), "min_sample", at)?,
+            Rule::allow_stmt => decl.allow.push(allow(cx, part)),
+            // `kw_pair`.
+            _ => {}
+        }
+    }
+    Ok(decl)
+}
+
+/// One side of a pair, and whether it is the security side.
+fn pair_side(cx: &Cx<'_>, pair: Pair<'_, Rule>) -> Result<(bool, PairSide), Diagnostic> {
+    let span = cx.span(&pair);
+    let mut parts = pair.into_inner();
+    let is_security = parts.next().expect("grammar: a side name").as_str() == "security";
+    let metric = cx.name(&parts.next().expect("grammar: a side metric"));
+    let mut clauses = Clauses::default();
+    let mut overrides = Vec::new();
+    for part in parts {
+        if part.as_rule() == Rule::overrides {
+            for item in part.into_inner() {
+                overrides.push(cohort_override(cx, item)?);
+            }
+        } else {
+            clauses.add(cx, part)?;
+        }
+    }
+    let side = PairSide {
+        metric,
+        warn: clauses.warn,
+        critical: clauses.critical,
+        min_sample: clauses.min_sample,
+        overrides,
+        span,
+    };
+    Ok((is_security, side))
+}
+
+fn cohort_override(cx: &Cx<'_>, pair: Pair<'_, Rule>) -> Result<CohortOverride, Diagnostic> {
+    let span = cx.span(&pair);
+    let mut dimension = None;
+    let mut value = None;
+    let mut clauses = Clauses::default();
+    for part in pair.into_inner() {
+        match part.as_rule() {
+            Rule::kw_when => {}
+            Rule::ident => dimension = Some(cx.name(&part)),
+            Rule::string => value = Some(cx.string(&part)),
+            _ => clauses.add(cx, part)?,
+        }
+    }
+    Ok(CohortOverride {
+        dimension: dimension.expect("grammar: an override dimension"),
+        value: value.expect("grammar: an override value"),
+        warn: clauses.warn,
+        critical: clauses.critical,
+        min_sample: clauses.min_sample,
+        span,
+    })
+}
+
+/// The warn, critical and min_sample clauses of a side, override or bounds.
+#[derive(Default)]
+struct Clauses {
+    warn: Option<Threshold>,
+    critical: Option<Threshold>,
+    min_sample: Option<Spanned<u64>>,
+}
+
+impl Clauses {
+    fn add(&mut self, cx: &Cx<'_>, clause: Pair<'_, Rule>) -> Result<(), Diagnostic> {
+        let at = cx.span(&clause);
+        match clause.as_rule() {
+            Rule::warn_clause => set(&mut self.warn, cx.threshold(last(clause)), "warn", at),
+            Rule::critical_clause => set(&mut self.critical, cx.threshold(last(clause)), "critical", at),
+            _ => set(&mut self.min_sample, cx.integer(&last(clause)), "min_sample", at),
+        }
+    }
+}
+
+fn change(cx: &Cx<'_>, pair: Pair<'_, Rule>) -> Result<ControlChange, Diagnostic> {
+    let span = cx.span(&pair);
+    let mut change = ControlChange {
+        name: Spanned::new(String::new(), span),
+        title: None,
+        date: None,
+        journeys: Vec::new(),
+        outcomes: Vec::new(),
+        window: None,
+        washout: None,
+        compare: None,
+        allow: Vec::new(),
+        comments: Comments::new(),
+        span,
+    };
+    for part in pair.into_inner() {
+        let at = cx.span(&part);
+        match part.as_rule() {
+            Rule::ident => change.name = cx.name(&part),
+            Rule::string => change.title = Some(cx.string(&part)),
+            Rule::date => change.date = Some(cx.name(&part)),
+            Rule::c_journeys => change.journeys.extend(names(cx, part)),
+            Rule::c_outcomes => change.outcomes.extend(names(cx, part)),
+            Rule::c_window => set(&mut change.window, cx.duration(&last(part)), "window", at)?,
+            Rule::c_washout => set(&mut change.washout, cx.duration(&last(part)), "washout", at)?,
+            Rule::c_compare => {
+                let target = last(part);
+                let comparison = match target.as_rule() {
+                    Rule::compare_cohort => {
+                        let mut parts = target.into_inner();
+                        let dimension = cx.name(&parts.next().expect("grammar: a cohort dimension"));
+                        let value = cx.string(&parts.next().expect("grammar: a cohort value"));
+                        Comparison::Cohort { dimension, value }
+                    }
+                    _ => Comparison::Journey(cx.name(&last(target))),
+                };
+                set(&mut change.compare, comparison, "compare", at)?;
+            }
+            Rule::allow_stmt => change.allow.push(allow(cx, part)),
+            // `kw_change`, `kw_on`.
+            _ => {}
+        }
+    }
+    Ok(change)
+}
+
+fn allow(cx: &Cx<'_>, pair: Pair<'_, Rule>) -> Allow {
+    let mut parts = pair.into_inner().filter(|p| p.as_rule() != Rule::kw_allow);
+    let lint = cx.name(&parts.next().expect("grammar: a lint name"));
+    let reason = cx.string(&parts.next().expect("grammar: a reason"));
+    Allow { lint, reason }
+}
+
+/// The names of the `ident_list` in a statement.
+fn names(cx: &Cx<'_>, stmt: Pair<'_, Rule>) -> Vec<Name> {
+    last(stmt).into_inner().map(|p| cx.name(&p)).collect()
+}
+
+/// The strings of the `string_list` in a statement.
+fn strings(cx: &Cx<'_>, stmt: Pair<'_, Rule>) -> Vec<Spanned<String>> {
+    last(stmt).into_inner().map(|p| cx.string(&p)).collect()
+}
+
+/// The last inner pair: the value of a `keyword value` statement.
+fn last(pair: Pair<'_, Rule>) -> Pair<'_, Rule> {
+    pair.into_inner().last().expect("grammar: a statement has a value")
+}
+
+/// Sets a single-valued field, refusing a second statement for it.
+fn set<T>(slot: &mut Option<T>, value: T, what: &str, at: Span) -> Result<(), Diagnostic> {
+    if slot.is_some() {
+        return Err(
+            Diagnostic::new(codes::DSL_SYNTAX, format!("`{what}` is given twice"))
+                .at_labelled(at, "second one")
+                .with_help(format!("keep one `{what}` statement")),
+        );
+    }
+    *slot = Some(value);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::span::SourceFile;
+
+    const LOGIN: &str = r#"journey login "Sign-in" tier medium {
+  owners security "iam-security" product "growth-auth"
+  cohorts device_type, region
+  metric login_success_rate experience good high = rate(login_success / login_attempt)
+  metric suspicious_login_rate security good low = rate(risky_attempt / login_attempt)
+  pair sign_in_health {
+    security   suspicious_login_rate warn > 2%  critical > 5%
+    experience login_success_rate    warn < 95% critical < 90%
+    action "Security checks the detection signal; product reviews recent sign-in friction changes."
+    maps csf:DE.AE-02, sp800-63:AAL2
+  }
+}
+"#;
+
+    fn parse_ok(text: &str) -> Document {
+        parse(FileId(0), text).unwrap_or_else(|d| panic!("{}", d.message))
+    }
+
+    fn parse_err(text: &str) -> Diagnostic {
+        match parse(FileId(0), text) {
+            Ok(doc) => panic!("parsed: {doc:?}"),
+            Err(d) => d,
+        }
+    }
+
+    /// The line and column of the error and its message.
+    fn located(text: &str) -> ((usize, usize), String) {
+        let d = parse_err(text);
+        assert_eq!(d.code, codes::DSL_SYNTAX);
+        let span = d.span.expect("a syntax error has a span");
+        (SourceFile::new("t.scorec", text).line_col(span.start as usize), d.message)
+    }
+
+    #[test]
+    fn the_design_example_builds_the_tree() {
+        let doc = parse_ok(LOGIN);
+        let [journey] = doc.journeys.as_slice() else {
+            panic!("one journey")
+        };
+        assert_eq!(journey.name.as_str(), "login");
+        assert_eq!(journey.title.as_ref().map(|t| t.as_str()), Some("Sign-in"));
+        assert_eq!(journey.tier.as_ref().map(|t| t.as_str()), Some("medium"));
+        assert_eq!(journey.security_owner.as_ref().map(|t| t.as_str()), Some("iam-security"));
+        assert_eq!(journey.product_owner.as_ref().map(|t| t.as_str()), Some("growth-auth"));
+        let cohorts: Vec<&str> = journey.cohorts.iter().map(|c| c.as_str()).collect();
+        assert_eq!(cohorts, ["device_type", "region"]);
+        let metric = &journey.metrics[0];
+        assert_eq!(metric.side.as_ref().map(|s| s.as_str()), Some("experience"));
+        assert_eq!(metric.good.as_ref().map(|s| s.as_str()), Some("high"));
+        let Some(Formula::Rate { numerator, denominator }) = metric.formula.as_ref().map(|f| &f.node) else {
+            panic!("a rate")
+        };
+        assert_eq!((numerator.event.as_str(), denominator.event.as_str()), ("login_success", "login_attempt"));
+        let pair = &journey.pairs[0];
+        let security = pair.security.as_ref().expect("security side");
+        assert_eq!(security.metric.as_str(), "suspicious_login_rate");
+        let warn = security.warn.as_ref().expect("warn");
+        let at = LOGIN.find("2%").expect("a bound");
+        assert_eq!(
+            warn.bound,
+            Bound::Absolute {
+                op: CmpOp::Gt,
+                value: Quantity {
+                    number: "2".into(),
+                    unit: QuantityUnit::Percent,
+                    span: Span::new(FileId(0), at..at + 2),
+                },
+            }
+        );
+        let maps: Vec<&str> = pair.maps.iter().map(|m| m.as_str()).collect();
+        assert_eq!(maps, ["csf:DE.AE-02", "sp800-63:AAL2"]);
+    }
+
+    #[test]
+    fn spans_are_exact_byte_ranges() {
+        let doc = parse_ok(LOGIN);
+        let slice = |span: Span| &LOGIN[span.range()];
+        let journey = &doc.journeys[0];
+        assert_eq!(journey.span, Span::new(FileId(0), 0..LOGIN.len() - 1));
+        assert_eq!(slice(journey.name.span), "login");
+        assert_eq!(slice(journey.title.as_ref().expect("title").span), "\"Sign-in\"");
+        let metric = &journey.metrics[1];
+        assert_eq!(
+            slice(metric.span),
+            "metric suspicious_login_rate security good low = rate(risky_attempt / login_attempt)"
+        );
+        let formula = metric.formula.as_ref().expect("formula");
+        assert_eq!(slice(formula.span), "rate(risky_attempt / login_attempt)");
+        let Formula::Rate { numerator, .. } = &formula.node else {
+            panic!("a rate")
+        };
+        assert_eq!(slice(numerator.span), "risky_attempt");
+        let pair = &journey.pairs[0];
+        assert!(slice(pair.span).starts_with("pair sign_in_health {"));
+        assert!(slice(pair.span).ends_with("sp800-63:AAL2\n  }"));
+        let experience = pair.experience.as_ref().expect("experience");
+        assert_eq!(slice(experience.span), "experience login_success_rate    warn < 95% critical < 90%");
+        assert_eq!(slice(experience.critical.as_ref().expect("critical").span), "< 90%");
+        assert_eq!(slice(pair.maps[1].span), "sp800-63:AAL2");
+    }
+
+    #[test]
+    fn sql_fragments_keep_their_text_and_offsets() {
+        let text = "event risky on auth_events where [risk_score > 0.8] \"Risky\"\nevent any on s where \"a = \\\"b\\\"\"\n";
+        let doc = parse_ok(text);
+        let filter = doc.events[0].filter.as_ref().expect("filter");
+        assert_eq!(filter.text, "risk_score > 0.8");
+        assert_eq!(&text[filter.span.range()], "risk_score > 0.8");
+        assert_eq!(&text[filter.span_of(13..16).range()], "0.8");
+        let quoted = doc.events[1].filter.as_ref().expect("filter");
+        assert_eq!(quoted.text, "a = \"b\"");
+        assert_eq!(&text[quoted.span_of(5..6).range()], "b");
+        assert_eq!(doc.events[0].description.as_ref().map(|d| d.as_str()), Some("Risky"));
+    }
+
+    #[test]
+    fn a_misspelled_formula_points_at_it() {
+        let text = "journey j {\n  metric x experience good high = rat(a / b)\n}\n";
+        let ((line, col), message) = located(text);
+        assert_eq!((line, col), (2, 35));
+        assert_eq!(
+            message,
+            "cannot parse this file: expected a formula (`count(...)`, `rate(... / ...)`, ...)"
+        );
+    }
+
+    #[test]
+    fn statement_keywords_are_named_in_messages() {
+        let text = "journey j {\n  pair p {\n    security m warn > 2 %\n  }\n}\n";
+        let (at, message) = located(text);
+        assert_eq!(at, (3, 25));
+        assert_eq!(
+            message,
+            "cannot parse this file: expected `action`, `allow`, `critical`, `for`, `maps`, \
+             `min_sample`, `or`, `security` or `experience`, `tradeoff`, `warn` or `{`"
+        );
+        let (at, message) = located("source s {\n  table t\n  freshness > 2h\n}\n");
+        assert_eq!((at, message.as_str()), ((3, 13), "cannot parse this file: expected `warn` or `critical`"));
+    }
+
+    #[test]
+    fn a_misspelled_declaration_lists_what_may_come() {
+        let (at, message) = located("jurney j {}\n");
+        assert_eq!(at, (1, 1));
+        assert_eq!(
+            message,
+            "cannot parse this file: expected a declaration (`scorecard`, `tier`, `source`, `event`, `journey`)"
+        );
+        let (at, message) = located("event a on s\njurney j {}\n");
+        assert_eq!(at, (2, 1));
+        assert_eq!(
+            message,
+            "cannot parse this file: expected `event`, `journey`, `scorecard`, `source`, `tier`, `where`, \
+             a quoted string or end of input"
+        );
+    }
+
+    #[test]
+    fn an_error_at_the_end_points_at_the_end() {
+        let text = "journey j {\n  cohorts region\n";
+        let d = parse_err(text);
+        let span = d.span.expect("span");
+        assert_eq!(span, Span::new(FileId(0), text.len()..text.len()));
+        let file = SourceFile::new("t.scorec", text);
+        assert_eq!(file.line_col(span.start as usize), (3, 1));
+        let mut sources = crate::span::SourceMap::new();
+        sources.add("t.scorec", text);
+        let rendered = crate::diagnostic::render_text(&[d], &sources, Default::default());
+        assert!(rendered.contains("t.scorec:3:1"), "{rendered}");
+    }
+
+    #[test]
+    fn a_statement_given_twice_is_an_error() {
+        let text = "source s {\n  table a\n  table b\n}\n";
+        let d = parse_err(text);
+        assert_eq!(d.message, "`table` is given twice");
+        assert_eq!(&text[d.span.expect("span").range()], "table b");
+
+        let text = "journey j {\n  pair p {\n    security m warn > 1% warn > 2%\n  }\n}\n";
+        let d = parse_err(text);
+        assert_eq!(d.message, "`warn` is given twice");
+        assert_eq!(&text[d.span.expect("span").range()], "warn > 2%");
+    }
+
+    #[test]
+    fn a_second_header_is_an_error() {
+        let text = "scorecard a {}\nscorecard b {}\n";
+        let d = parse_err(text);
+        assert_eq!(d.message, "a file holds at most one `scorecard` header");
+        assert_eq!(&text[d.span.expect("span").range()], "scorecard b {}");
+        assert_eq!(&text[d.labels[0].span.range()], "scorecard a {}");
+    }
+
+    #[test]
+    fn a_unit_holds_one_condition_of_each_kind() {
+        let text = "journey j {\n  metric m = count(a followed by b followed by c)\n}\n";
+        let ((line, col), _) = located(text);
+        assert_eq!((line, col), (2, 36));
+        let ok = "journey j {\n  metric m = count(a followed by b having count per entity > 1)\n}\n";
+        let doc = parse_ok(ok);
+        let Some(Formula::Count(unit)) = doc.journeys[0].metrics[0].formula.as_ref().map(|f| &f.node) else {
+            panic!("a count")
+        };
+        assert!(unit.frequency.is_some() && unit.followed_by.is_some());
+    }
+}

@@ -1,0 +1,7 @@
+//! The integration tests: one binary (so the bundled DuckDB links once),
+//! one module per stage or command.
+
+mod check;
+mod cli;
+mod roundtrip;
+mod support;
