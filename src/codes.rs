@@ -31,9 +31,7 @@ impl Code {
 
     /// The registry entry of this code.
     pub fn info(self) -> &'static CodeInfo {
-        ALL.iter()
-            .find(|c| c.code == self)
-            .unwrap_or(&ALL[0])
+        ALL.iter().find(|c| c.code == self).unwrap_or(&ALL[0])
     }
 }
 
@@ -131,7 +129,7 @@ codes! {
     METRIC_KIND = "E0504", "metric-kind", "a metric has no formula, several formulas, or the wrong kind of operand";
     PERCENTILE_RANGE = "E0505", "percentile-range", "a duration percentile is outside 0 to 100";
     ATTRIBUTION = "E0506", "attribution", "cohort attribution is declared in a way that cannot work";
-    SIDE_MISMATCH = "E0507", "side-mismatch", "a metric's side or unit does not fit how it is used";
+    NOT_NUMERIC = "E0507", "not-numeric", "a summed column is not a numeric column";
     // Pairs and thresholds.
     PAIR_SECURITY_SIDE = "E0601", "pair-security-side", "a pair's security side is not a security metric";
     PAIR_EXPERIENCE_SIDE = "E0602", "pair-experience-side", "a pair's experience side is not an experience or outcome metric";
@@ -172,12 +170,24 @@ mod tests {
     fn codes_are_unique_and_pages_are_complete() {
         let mut seen = std::collections::BTreeSet::new();
         for info in ALL {
-            assert!(seen.insert(info.code.as_str()), "duplicate code {}", info.code);
+            assert!(
+                seen.insert(info.code.as_str()),
+                "duplicate code {}",
+                info.code
+            );
             assert!(seen.insert(info.name), "duplicate name {}", info.name);
             for section in ["## Example", "## Fix"] {
-                assert!(info.page.contains(section), "{} page lacks `{section}`", info.code);
+                assert!(
+                    info.page.contains(section),
+                    "{} page lacks `{section}`",
+                    info.code
+                );
             }
-            assert!(info.page.starts_with(&format!("# {}", info.code)), "{} page must start with its code", info.code);
+            assert!(
+                info.page.starts_with(&format!("# {}", info.code)),
+                "{} page must start with its code",
+                info.code
+            );
         }
     }
 }

@@ -115,7 +115,10 @@ impl Diagnostic {
 }
 
 /// `did you mean `x`?` for the closest candidate, if one is close enough.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     closest(name, candidates).map(|c| format!("did you mean `{c}`?"))
 }
 
@@ -134,7 +137,8 @@ pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by_key(|d| {
         (
-            d.span.map_or((u32::MAX, 0, 0), |s| (s.file.0, s.start, s.end)),
+            d.span
+                .map_or((u32::MAX, 0, 0), |s| (s.file.0, s.start, s.end)),
             d.code,
             d.message.clone(),
         )
@@ -150,7 +154,11 @@ pub struct RenderOptions {
 
 /// Renders diagnostics the way rustc does: code, message, location, the
 /// source line with the span underlined, labels and help.
-pub fn render_text(diagnostics: &[Diagnostic], sources: &SourceMap, options: RenderOptions) -> String {
+pub fn render_text(
+    diagnostics: &[Diagnostic],
+    sources: &SourceMap,
+    options: RenderOptions,
+) -> String {
     let mut buffer = if options.color {
         termcolor::Buffer::ansi()
     } else {
@@ -161,7 +169,9 @@ pub fn render_text(diagnostics: &[Diagnostic], sources: &SourceMap, options: Ren
     for diagnostic in diagnostics {
         // Rendering into an in-memory buffer only fails on a bad span, which
         // the fallback below covers by printing the message without a snippet.
-        if term::emit_to_write_style(&mut buffer, &config, &files, &to_codespan(diagnostic)).is_err() {
+        if term::emit_to_write_style(&mut buffer, &config, &files, &to_codespan(diagnostic))
+            .is_err()
+        {
             let mut plain = diagnostic.clone();
             plain.span = None;
             plain.labels.clear();
@@ -178,10 +188,16 @@ fn to_codespan(d: &Diagnostic) -> cs::Diagnostic<FileId> {
     };
     let mut labels = Vec::new();
     if let Some(span) = d.span {
-        labels.push(cs::Label::primary(span.file, span.range()).with_message(d.label.clone().unwrap_or_default()));
+        labels.push(
+            cs::Label::primary(span.file, span.range())
+                .with_message(d.label.clone().unwrap_or_default()),
+        );
     }
     for label in &d.labels {
-        labels.push(cs::Label::secondary(label.span.file, label.span.range()).with_message(label.message.clone()));
+        labels.push(
+            cs::Label::secondary(label.span.file, label.span.range())
+                .with_message(label.message.clone()),
+        );
     }
     let mut notes: Vec<String> = d.notes.iter().map(|n| format!("note: {n}")).collect();
     if let Some(help) = &d.help {
@@ -294,17 +310,26 @@ impl<'a> Files<'a> for CsFiles<'a> {
 
     fn line_index(&'a self, id: FileId, byte_index: usize) -> Result<usize, FilesError> {
         let starts = self.0.get(id).line_starts();
-        Ok(starts.partition_point(|&s| s <= byte_index).saturating_sub(1))
+        Ok(starts
+            .partition_point(|&s| s <= byte_index)
+            .saturating_sub(1))
     }
 
-    fn line_range(&'a self, id: FileId, line_index: usize) -> Result<std::ops::Range<usize>, FilesError> {
+    fn line_range(
+        &'a self,
+        id: FileId,
+        line_index: usize,
+    ) -> Result<std::ops::Range<usize>, FilesError> {
         let file = self.0.get(id);
         let starts = file.line_starts();
         let start = *starts.get(line_index).ok_or(FilesError::LineTooLarge {
             given: line_index,
             max: starts.len().saturating_sub(1),
         })?;
-        let end = starts.get(line_index + 1).copied().unwrap_or(file.text.len());
+        let end = starts
+            .get(line_index + 1)
+            .copied()
+            .unwrap_or(file.text.len());
         Ok(start..end)
     }
 }

@@ -2,13 +2,13 @@
 //! the scorec DSL, into a checked model and from there into warehouse SQL
 //! and alert rules. See `ARCHITECTURE.md` for the stages.
 
-pub mod codes;
-pub mod diagnostic;
-pub mod span;
-pub mod syntax;
 pub mod catalog;
 pub mod check;
+pub mod cli;
+pub mod codes;
+pub mod diagnostic;
 pub mod load;
 pub mod model;
-pub mod cli;
 pub mod rewrite;
+pub mod span;
+pub mod syntax;

@@ -82,9 +82,13 @@ pub fn load(vfs: &dyn Vfs, path: &Path) -> Loaded {
             return loaded;
         }
     };
+    let errors_before = loaded.diagnostics.len();
     let Some((root_id, root_doc)) = read_and_parse(vfs, &root, &mut loaded) else {
         return loaded;
     };
+    let root_parsed = loaded.diagnostics[errors_before..]
+        .iter()
+        .all(|d| !d.is_error());
     let dir = root.parent().map(Path::to_path_buf).unwrap_or_default();
     loaded.root_dir.clone_from(&dir);
     let (includes, catalogs) = root_doc
@@ -92,7 +96,7 @@ pub fn load(vfs: &dyn Vfs, path: &Path) -> Loaded {
         .as_ref()
         .map(|h| (h.includes.clone(), h.catalogs.clone()))
         .unwrap_or_default();
-    if root_doc.header.is_none() {
+    if root_doc.header.is_none() && root_parsed {
         loaded.diagnostics.push(
             Diagnostic::new(codes::NO_ROOT, format!("`{}` has no `scorecard` declaration", root.display()))
                 .at(Span::new(root_id, 0..0))
@@ -104,17 +108,24 @@ pub fn load(vfs: &dyn Vfs, path: &Path) -> Loaded {
     let listing = if includes.is_empty() {
         Vec::new()
     } else {
-        vfs.files_under(if dir.as_os_str().is_empty() { Path::new(".") } else { &dir })
-            .unwrap_or_default()
+        vfs.files_under(if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            &dir
+        })
+        .unwrap_or_default()
     };
     let mut seen = vec![normal(&root)];
     for include in includes {
         let pattern_text = include.node.as_str();
         if escapes(Path::new(pattern_text)) {
             loaded.diagnostics.push(
-                Diagnostic::new(codes::BAD_INCLUDE, format!("include `{pattern_text}` leaves the scorecard folder"))
-                    .at(include.span)
-                    .with_help("included files must be inside the folder of the root file"),
+                Diagnostic::new(
+                    codes::BAD_INCLUDE,
+                    format!("include `{pattern_text}` leaves the scorecard folder"),
+                )
+                .at(include.span)
+                .with_help("included files must be inside the folder of the root file"),
             );
             continue;
         }
@@ -122,8 +133,11 @@ pub fn load(vfs: &dyn Vfs, path: &Path) -> Loaded {
             Ok(p) => p,
             Err(e) => {
                 loaded.diagnostics.push(
-                    Diagnostic::new(codes::BAD_INCLUDE, format!("include `{pattern_text}` is not a valid pattern: {}", e.msg))
-                        .at(include.span),
+                    Diagnostic::new(
+                        codes::BAD_INCLUDE,
+                        format!("include `{pattern_text}` is not a valid pattern: {}", e.msg),
+                    )
+                    .at(include.span),
                 );
                 continue;
             }
@@ -149,8 +163,11 @@ pub fn load(vfs: &dyn Vfs, path: &Path) -> Loaded {
             if seen.contains(&normal(&path)) {
                 if !pattern_text.contains(['*', '?', '[']) {
                     loaded.diagnostics.push(
-                        Diagnostic::new(codes::BAD_INCLUDE, format!("`{}` is included twice", path.display()))
-                            .at(include.span),
+                        Diagnostic::new(
+                            codes::BAD_INCLUDE,
+                            format!("`{}` is included twice", path.display()),
+                        )
+                        .at(include.span),
                     );
                 }
                 continue;
@@ -159,9 +176,12 @@ pub fn load(vfs: &dyn Vfs, path: &Path) -> Loaded {
             if let Some((id, doc)) = read_and_parse(vfs, &path, &mut loaded) {
                 if let Some(header) = &doc.header {
                     loaded.diagnostics.push(
-                        Diagnostic::new(codes::NO_ROOT, "an included file declares a second `scorecard`")
-                            .at(header.name.span)
-                            .with_help("only the root file has a `scorecard` declaration"),
+                        Diagnostic::new(
+                            codes::NO_ROOT,
+                            "an included file declares a second `scorecard`",
+                        )
+                        .at(header.name.span)
+                        .with_help("only the root file has a `scorecard` declaration"),
                     );
                 }
                 loaded.documents.push((id, doc));
@@ -172,8 +192,11 @@ pub fn load(vfs: &dyn Vfs, path: &Path) -> Loaded {
         let path = dir.join(&catalog.node);
         if escapes(Path::new(&catalog.node)) {
             loaded.diagnostics.push(
-                Diagnostic::new(codes::BAD_INCLUDE, format!("catalog `{}` leaves the scorecard folder", catalog.node))
-                    .at(catalog.span),
+                Diagnostic::new(
+                    codes::BAD_INCLUDE,
+                    format!("catalog `{}` leaves the scorecard folder", catalog.node),
+                )
+                .at(catalog.span),
             );
             continue;
         }
@@ -190,6 +213,13 @@ pub fn load(vfs: &dyn Vfs, path: &Path) -> Loaded {
 
 fn find_root(vfs: &dyn Vfs, path: &Path) -> Result<PathBuf, Diagnostic> {
     if !vfs.is_dir(path) {
+        if let Err(e) = vfs.read(path) {
+            return Err(Diagnostic::new(
+                codes::READ_FAILED,
+                format!("cannot read `{}`: {}", path.display(), io_reason(&e)),
+            )
+            .with_help("give a scorecard folder or its root file"));
+        }
         return Ok(path.to_path_buf());
     }
     let found: Vec<PathBuf> = ROOT_NAMES
@@ -199,15 +229,24 @@ fn find_root(vfs: &dyn Vfs, path: &Path) -> Result<PathBuf, Diagnostic> {
         .collect();
     match found.as_slice() {
         [one] => Ok(one.clone()),
-        [] => Err(Diagnostic::new(codes::NO_ROOT, format!("no root scorecard file in `{}`", path.display()))
-            .with_help(format!("create one of {} (`scorec init` writes a starter)", ROOT_NAMES.join(", ")))),
+        [] => Err(Diagnostic::new(
+            codes::NO_ROOT,
+            format!("no root scorecard file in `{}`", path.display()),
+        )
+        .with_help(format!(
+            "create one of {} (`scorec init` writes a starter)",
+            ROOT_NAMES.join(", ")
+        ))),
         many => Err(Diagnostic::new(
             codes::NO_ROOT,
             format!(
                 "`{}` holds {} root files: {}",
                 path.display(),
                 many.len(),
-                many.iter().map(|p| format!("`{}`", p.display())).collect::<Vec<_>>().join(", ")
+                many.iter()
+                    .map(|p| format!("`{}`", p.display()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         )
         .with_help("keep one root file and include the others from it")),
@@ -217,8 +256,11 @@ fn find_root(vfs: &dyn Vfs, path: &Path) -> Result<PathBuf, Diagnostic> {
 fn read_and_parse(vfs: &dyn Vfs, path: &Path, loaded: &mut Loaded) -> Option<(FileId, Document)> {
     let Some(syntax) = Syntax::of(path) else {
         loaded.diagnostics.push(
-            Diagnostic::new(codes::UNKNOWN_FILE_KIND, format!("`{}` is neither YAML nor DSL", path.display()))
-                .with_help("scorecard files end in `.yaml`, `.yml` or `.scorec`"),
+            Diagnostic::new(
+                codes::UNKNOWN_FILE_KIND,
+                format!("`{}` is neither YAML nor DSL", path.display()),
+            )
+            .with_help("scorecard files end in `.yaml`, `.yml` or `.scorec`"),
         );
         return None;
     };
@@ -246,10 +288,18 @@ pub fn parse_text(file: FileId, text: &str, syntax: Syntax) -> (Document, Vec<Di
     }
 }
 
-fn read_text(vfs: &dyn Vfs, path: &Path, sources: &mut SourceMap, declared_at: Option<Span>) -> Result<FileId, Diagnostic> {
+fn read_text(
+    vfs: &dyn Vfs,
+    path: &Path,
+    sources: &mut SourceMap,
+    declared_at: Option<Span>,
+) -> Result<FileId, Diagnostic> {
     let shown = normal(path).display().to_string();
     let bytes = vfs.read(path).map_err(|e| {
-        let d = Diagnostic::new(codes::READ_FAILED, format!("cannot read `{shown}`: {}", io_reason(&e)));
+        let d = Diagnostic::new(
+            codes::READ_FAILED,
+            format!("cannot read `{shown}`: {}", io_reason(&e)),
+        );
         match declared_at {
             Some(span) => d.at(span),
             None => d,
@@ -258,7 +308,10 @@ fn read_text(vfs: &dyn Vfs, path: &Path, sources: &mut SourceMap, declared_at: O
     if bytes.len() > MAX_FILE_BYTES {
         return Err(Diagnostic::new(
             codes::FILE_TOO_LARGE,
-            format!("`{shown}` is {} bytes; scorec reads files of at most {MAX_FILE_BYTES} bytes", bytes.len()),
+            format!(
+                "`{shown}` is {} bytes; scorec reads files of at most {MAX_FILE_BYTES} bytes",
+                bytes.len()
+            ),
         )
         .with_help("split the scorecard into included files"));
     }
@@ -271,9 +324,12 @@ fn read_text(vfs: &dyn Vfs, path: &Path, sources: &mut SourceMap, declared_at: O
             let text = String::from_utf8_lossy(&bytes[..valid]).into_owned();
             let len = text.len();
             let id = sources.add(shown.clone(), text);
-            Err(Diagnostic::new(codes::NOT_UTF8, format!("`{shown}` is not valid UTF-8 (byte {valid})"))
-                .at_labelled(Span::new(id, len..len), "invalid byte after this")
-                .with_help("save the file as UTF-8"))
+            Err(Diagnostic::new(
+                codes::NOT_UTF8,
+                format!("`{shown}` is not valid UTF-8 (byte {valid})"),
+            )
+            .at_labelled(Span::new(id, len..len), "invalid byte after this")
+            .with_help("save the file as UTF-8"))
         }
     }
 }
@@ -291,5 +347,7 @@ fn escapes(path: &Path) -> bool {
 }
 
 fn normal(path: &Path) -> PathBuf {
-    path.components().filter(|c| !matches!(c, Component::CurDir)).collect()
+    path.components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .collect()
 }

@@ -316,6 +316,10 @@ pub struct Metric {
 
 /// What a metric measures.
 #[derive(Clone, Debug, PartialEq)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "one per metric, built once; boxing would only add noise"
+)]
 pub enum MetricKind {
     /// Number of events or distinct keys.
     Count(Unit),

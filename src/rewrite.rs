@@ -54,9 +54,14 @@ pub fn convert(loaded: &Loaded, to: Syntax) -> Vec<Output> {
             let file = loaded.sources.get(*id);
             let mut doc = doc.clone();
             if let Some(header) = &mut doc.header {
-                for include in &mut header.includes {
+                // `*.yaml` and `*.scorec` patterns may become the same one.
+                let mut seen = Vec::new();
+                header.includes.retain_mut(|include| {
                     include.node = switch_extension(&include.node, to);
-                }
+                    let new = !seen.contains(&include.node);
+                    seen.push(include.node.clone());
+                    new
+                });
             }
             Output {
                 relative: PathBuf::from(switch_extension(
@@ -85,5 +90,6 @@ pub fn switch_extension(path: &str, to: Syntax) -> String {
 
 fn relative(root: &Path, shown: &str) -> PathBuf {
     let path = Path::new(shown);
-    path.strip_prefix(root).map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
+    path.strip_prefix(root)
+        .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
 }

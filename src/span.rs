@@ -46,13 +46,6 @@ impl Span {
             end: self.end.max(other.end),
         }
     }
-
-    /// A sub-span at `range`, relative to this span's start.
-    pub fn sub(self, range: Range<usize>) -> Span {
-        let start = self.start as usize + range.start;
-        let end = (self.start as usize + range.end).min(self.end.max(self.start) as usize);
-        Span::new(self.file, start.min(end)..end)
-    }
 }
 
 fn clamp(offset: usize) -> u32 {

@@ -12,7 +12,10 @@ fn fixtures() {
     insta::glob!("fixtures/check/*.*", |path| {
         let (loaded, checked) = support::check(path);
         let rendered = support::rendered(&loaded, &checked);
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
         if let Some(code) = expected_code(name) {
             assert!(
                 checked.diagnostics.iter().any(|d| d.code.as_str() == code),
@@ -59,7 +62,11 @@ fn every_code_has_a_failing_fixture() {
     let mut names: BTreeSet<String> = BTreeSet::new();
     for dir in ["tests/fixtures/check", "tests/fixtures/projects"] {
         for entry in std::fs::read_dir(dir).expect("fixture folder") {
-            let name = entry.expect("entry").file_name().to_string_lossy().into_owned();
+            let name = entry
+                .expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned();
             if let Some(code) = expected_code(&name) {
                 names.insert(code.to_string());
             }
@@ -70,7 +77,10 @@ fn every_code_has_a_failing_fixture() {
         .map(|c| c.code.as_str())
         .filter(|c| !names.contains(*c) && !COVERED_BY_CLI.contains(c))
         .collect();
-    assert!(missing.is_empty(), "codes without an err_ fixture: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "codes without an err_ fixture: {missing:?}"
+    );
 }
 
 #[test]

@@ -19,7 +19,8 @@ impl TempDir {
         let n = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos());
-        let dir = std::env::temp_dir().join(format!("scorec-test-{tag}-{}-{n}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("scorec-test-{tag}-{}-{n}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("temp dir");
         TempDir(dir)
     }
@@ -55,8 +56,15 @@ fn convert_and_check(loaded: &Loaded, to: Syntax, tag: &str) -> (String, Loaded)
     let root = root_of(&dir.0, loaded, to);
     let converted = load::load(&OsFs, &root);
     let checked = check::check(&converted, check::Options::default());
-    let syntax_errors: Vec<_> = converted.diagnostics.iter().filter(|d| d.is_error()).collect();
-    assert!(syntax_errors.is_empty(), "{tag}: converted files do not parse: {syntax_errors:#?}");
+    let syntax_errors: Vec<_> = converted
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .collect();
+    assert!(
+        syntax_errors.is_empty(),
+        "{tag}: converted files do not parse: {syntax_errors:#?}"
+    );
     (support::model_text(&checked), converted)
 }
 
@@ -66,11 +74,23 @@ fn round_trip(path: &Path) {
         return;
     }
     let original = support::model_text(&checked);
-    let tag = path.file_stem().and_then(|s| s.to_str()).unwrap_or("x").to_string();
+    let tag = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("x")
+        .to_string();
     let (as_dsl, dsl_loaded) = convert_and_check(&loaded, Syntax::Dsl, &tag);
-    assert_eq!(original, as_dsl, "{}: YAML -> DSL changed the model", path.display());
+    support::assert_same_model(
+        &original,
+        &as_dsl,
+        &format!("{}: YAML -> DSL", path.display()),
+    );
     let (back, _) = convert_and_check(&dsl_loaded, Syntax::Yaml, &tag);
-    assert_eq!(original, back, "{}: DSL -> YAML changed the model", path.display());
+    support::assert_same_model(
+        &original,
+        &back,
+        &format!("{}: DSL -> YAML", path.display()),
+    );
 
     // Formatting is idempotent, and formatted files check to the same model.
     let formatted = rewrite::format(&loaded);
@@ -79,25 +99,38 @@ fn round_trip(path: &Path) {
     let root = {
         let (id, _) = &loaded.documents[0];
         let name = &loaded.sources.get(*id).name;
-        dir.0.join(Path::new(name).strip_prefix(&loaded.root_dir).unwrap_or(Path::new(name)))
+        dir.0.join(
+            Path::new(name)
+                .strip_prefix(&loaded.root_dir)
+                .unwrap_or(Path::new(name)),
+        )
     };
     let reloaded = load::load(&OsFs, &root);
     let again = rewrite::format(&reloaded);
     for (first, second) in formatted.iter().zip(&again) {
-        assert_eq!(first.text, second.text, "{}: fmt is not idempotent", first.relative.display());
+        assert_eq!(
+            first.text,
+            second.text,
+            "{}: fmt is not idempotent",
+            first.relative.display()
+        );
     }
     let rechecked = check::check(&reloaded, check::Options::default());
-    assert_eq!(original, support::model_text(&rechecked), "{}: fmt changed the model", path.display());
+    support::assert_same_model(
+        &original,
+        &support::model_text(&rechecked),
+        &format!("{}: fmt", path.display()),
+    );
 }
 
 #[test]
 fn fixtures_round_trip() {
-    insta::glob!("fixtures/check/*.*", |path| round_trip(path));
+    insta::glob!("fixtures/check/*.*", round_trip);
 }
 
 #[test]
 fn examples_round_trip() {
-    for example in ["examples/starter"] {
+    for example in ["examples/starter", "examples/ciam", "examples/ciam-dsl"] {
         round_trip(Path::new(example));
     }
 }
@@ -106,11 +139,18 @@ fn examples_round_trip() {
 fn comments_survive_conversion_both_ways() {
     let (loaded, _) = support::check(Path::new("examples/starter"));
     let comments = |l: &Loaded| -> Vec<String> {
-        l.documents.iter().flat_map(|(_, d)| {
-            let mut all = d.header.iter().flat_map(|h| h.comments.clone()).collect::<Vec<_>>();
-            all.extend(d.trailing_comments.clone());
-            all
-        }).collect()
+        l.documents
+            .iter()
+            .flat_map(|(_, d)| {
+                let mut all = d
+                    .header
+                    .iter()
+                    .flat_map(|h| h.comments.clone())
+                    .collect::<Vec<_>>();
+                all.extend(d.trailing_comments.clone());
+                all
+            })
+            .collect()
     };
     let before = comments(&loaded);
     assert!(!before.is_empty(), "the starter has comments");
@@ -118,4 +158,17 @@ fn comments_survive_conversion_both_ways() {
     assert_eq!(before, comments(&dsl));
     let (_, yaml) = convert_and_check(&dsl, Syntax::Yaml, "comments-back");
     assert_eq!(before, comments(&yaml));
+}
+
+#[test]
+fn the_mixed_example_and_the_dsl_example_are_the_same_scorecard() {
+    let (_, mixed) = support::check(Path::new("examples/ciam"));
+    let (_, dsl) = support::check(Path::new("examples/ciam-dsl"));
+    assert!(mixed.diagnostics.is_empty(), "{:#?}", mixed.diagnostics);
+    assert!(dsl.diagnostics.is_empty(), "{:#?}", dsl.diagnostics);
+    support::assert_same_model(
+        &support::model_text(&mixed),
+        &support::model_text(&dsl),
+        "examples/ciam vs examples/ciam-dsl",
+    );
 }

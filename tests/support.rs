@@ -8,55 +8,81 @@ use scorec::diagnostic::{RenderOptions, render_text};
 use scorec::load::{self, Loaded};
 
 /// A path relative to the crate root, so rendered paths are stable.
-pub fn relative(path: &Path) -> PathBuf {
+pub(crate) fn relative(path: &Path) -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    path.strip_prefix(root).map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
+    path.strip_prefix(root)
+        .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
 }
 
 /// Loads and checks a scorecard.
-pub fn check(path: &Path) -> (Loaded, Checked) {
+pub(crate) fn check(path: &Path) -> (Loaded, Checked) {
     let loaded = load::load(&OsFs, &relative(path));
     let checked = check::check(&loaded, check::Options::default());
     (loaded, checked)
 }
 
 /// The diagnostics as a user sees them, colour off.
-pub fn rendered(loaded: &Loaded, checked: &Checked) -> String {
-    render_text(&checked.diagnostics, &loaded.sources, RenderOptions { color: false })
+pub(crate) fn rendered(loaded: &Loaded, checked: &Checked) -> String {
+    render_text(
+        &checked.diagnostics,
+        &loaded.sources,
+        RenderOptions { color: false },
+    )
 }
 
 /// A model's debug text without spans: two scorecards that say the same
 /// thing in different files or syntaxes print the same.
-pub fn model_text(checked: &Checked) -> String {
+pub(crate) fn model_text(checked: &Checked) -> String {
     let Some(model) = &checked.model else {
         return "no model".to_string();
     };
     strip_spans(&format!("{model:#?}"))
 }
 
-/// Removes every `span: Span { ... },` field from pretty debug output.
-pub fn strip_spans(debug: &str) -> String {
+/// Removes every `span` (and `declared_at`) field, with its whole nested
+/// value, from pretty debug output.
+pub(crate) fn strip_spans(debug: &str) -> String {
     let mut out = String::new();
-    let mut skipping = 0usize;
+    let mut depth = 0i32;
     for line in debug.lines() {
         let trimmed = line.trim_start();
-        if skipping > 0 {
-            if trimmed.ends_with('{') {
-                skipping += 1;
-            } else if trimmed.starts_with('}') {
-                skipping -= 1;
-            }
+        if depth > 0 {
+            depth += opens(trimmed) - closes(trimmed);
             continue;
         }
-        if trimmed.starts_with("span: Span {") || trimmed.starts_with("declared_at: Span {") {
-            skipping = 1;
-            continue;
-        }
-        if trimmed.starts_with("span: Some(") && trimmed.ends_with('(') {
+        if trimmed.starts_with("span: ") || trimmed.starts_with("declared_at: ") {
+            depth = opens(trimmed) - closes(trimmed);
             continue;
         }
         out.push_str(line);
         out.push('\n');
     }
     out
+}
+
+fn opens(line: &str) -> i32 {
+    i32::from(line.ends_with(['{', '(', '[']))
+}
+
+fn closes(line: &str) -> i32 {
+    i32::from(line.starts_with(['}', ')', ']']))
+}
+
+/// Asserts two model texts are equal, showing the first lines that differ.
+pub(crate) fn assert_same_model(left: &str, right: &str, what: &str) {
+    if left == right {
+        return;
+    }
+    let (l, r): (Vec<&str>, Vec<&str>) = (left.lines().collect(), right.lines().collect());
+    let at = l
+        .iter()
+        .zip(&r)
+        .position(|(a, b)| a != b)
+        .unwrap_or(l.len().min(r.len()));
+    let from = at.saturating_sub(8);
+    panic!(
+        "{what}: models differ at line {at}\n--- left\n{}\n--- right\n{}",
+        l[from..(at + 4).min(l.len())].join("\n"),
+        r[from..(at + 4).min(r.len())].join("\n")
+    );
 }

@@ -21,38 +21,51 @@ pub(super) fn run(cx: &mut Cx<'_>, merged: &Merged<'_>, model: Option<&model::Sc
         used: BTreeSet::new(),
     };
     for allow in all_allows(merged) {
-        if codes::lookup(&allow.lint.node).is_none_or(|c| c.code.severity() != crate::diagnostic::Severity::Warning) {
+        if codes::lookup(&allow.lint.node)
+            .is_none_or(|c| c.code.severity() != crate::diagnostic::Severity::Warning)
+        {
             linter.cx.error(
-                Diagnostic::new(codes::UNKNOWN_CODE, format!("`{}` is not a lint", allow.lint.node))
-                    .at(allow.lint.span)
-                    .with_help_opt(crate::diagnostic::did_you_mean(
-                        &allow.lint.node,
-                        codes::ALL
-                            .iter()
-                            .filter(|c| c.code.as_str().starts_with('W'))
-                            .flat_map(|c| [c.code.as_str(), c.name]),
-                    ))
-                    .with_note("only warnings (W codes) can be allowed"),
+                Diagnostic::new(
+                    codes::UNKNOWN_CODE,
+                    format!("`{}` is not a lint", allow.lint.node),
+                )
+                .at(allow.lint.span)
+                .with_help_opt(crate::diagnostic::did_you_mean(
+                    &allow.lint.node,
+                    codes::ALL
+                        .iter()
+                        .filter(|c| c.code.as_str().starts_with('W'))
+                        .flat_map(|c| [c.code.as_str(), c.name]),
+                ))
+                .with_note("only warnings (W codes) can be allowed"),
             );
             linter.used.insert(key(allow.lint.span));
         } else if allow.reason.node.trim().is_empty() {
             linter.cx.error(
-                Diagnostic::new(codes::MISSING_KEY, format!("allowing `{}` needs a reason", allow.lint.node))
-                    .at(allow.reason.span)
-                    .with_help("say why the advice does not apply here"),
+                Diagnostic::new(
+                    codes::MISSING_KEY,
+                    format!("allowing `{}` needs a reason", allow.lint.node),
+                )
+                .at(allow.reason.span)
+                .with_help("say why the advice does not apply here"),
             );
         }
     }
-    if let Some(model) = model {
-        linter.journeys(merged, model);
-        linter.recovery_tier(merged, model);
-    }
+    let Some(model) = model else {
+        // Without a model the lints did not run, so no allow can be judged.
+        return;
+    };
+    linter.journeys(merged, model);
+    linter.recovery_tier(merged, model);
     for allow in all_allows(merged) {
         if !linter.used.contains(&key(allow.lint.span)) {
             linter.cx.error(
-                Diagnostic::new(codes::UNUSED_ALLOW, format!("`allow {}` silences nothing here", allow.lint.node))
-                    .at(allow.lint.span)
-                    .with_help("remove the allow; the advice it silenced no longer fires"),
+                Diagnostic::new(
+                    codes::UNUSED_ALLOW,
+                    format!("`allow {}` silences nothing here", allow.lint.node),
+                )
+                .at(allow.lint.span)
+                .with_help("remove the allow; the advice it silenced no longer fires"),
             );
         }
     }
@@ -84,29 +97,38 @@ impl Linter<'_, '_> {
         let code: Code = d.code;
         let info = code.info();
         for list in allows {
-            if let Some(a) = list
-                .iter()
-                .find(|a| a.lint.node.eq_ignore_ascii_case(code.as_str()) || a.lint.node == info.name)
-            {
+            if let Some(a) = list.iter().find(|a| {
+                a.lint.node.eq_ignore_ascii_case(code.as_str()) || a.lint.node == info.name
+            }) {
                 self.used.insert(key(a.lint.span));
                 return;
             }
         }
-        self.cx.error(d.with_note(format!("allow it on the item with `{}` and a reason", info.name)));
+        self.cx.error(d.with_note(format!(
+            "allow it on the item with `{}` and a reason",
+            info.name
+        )));
     }
 
     fn journeys(&mut self, merged: &Merged<'_>, model: &model::Scorecard) {
         let used = used_metrics(model);
         for j in &merged.journeys {
-            let Some(journey) = model.journeys.get(&j.name.node) else { continue };
+            let Some(journey) = model.journeys.get(&j.name.node) else {
+                continue;
+            };
             let policy = model.tiers.get(&journey.tier);
             let floor = policy.and_then(|p| p.min_sample).unwrap_or(0);
             if j.pairs.is_empty() {
                 self.lint(
                     &[&j.allow],
-                    Diagnostic::new(codes::JOURNEY_WITHOUT_PAIR, format!("journey `{}` has no pair", j.name.node))
-                        .at(j.name.span)
-                        .with_help("judge the journey by a security metric and an experience metric together"),
+                    Diagnostic::new(
+                        codes::JOURNEY_WITHOUT_PAIR,
+                        format!("journey `{}` has no pair", j.name.node),
+                    )
+                    .at(j.name.span)
+                    .with_help(
+                        "judge the journey by a security metric and an experience metric together",
+                    ),
                 );
             }
             if journey.tier >= Tier::High && j.cohorts.is_empty() {
@@ -127,10 +149,16 @@ impl Linter<'_, '_> {
                             &[&j.allow],
                             Diagnostic::new(
                                 codes::MISSING_REQUIRED_COHORT,
-                                format!("the {} tier requires the cohort `{required}`", journey.tier.as_str()),
+                                format!(
+                                    "the {} tier requires the cohort `{required}`",
+                                    journey.tier.as_str()
+                                ),
                             )
                             .at(j.name.span)
-                            .with_help(format!("add `{required}` to the cohorts of `{}`", j.name.node)),
+                            .with_help(format!(
+                                "add `{required}` to the cohorts of `{}`",
+                                j.name.node
+                            )),
                         );
                     }
                 }
@@ -176,7 +204,9 @@ impl Linter<'_, '_> {
                 }
             }
             for m in &j.metrics {
-                let Some(metric) = model.metrics.get(&m.name.node) else { continue };
+                let Some(metric) = model.metrics.get(&m.name.node) else {
+                    continue;
+                };
                 if !used.contains(metric.name.as_str()) {
                     self.lint(
                         &[&m.allow, &j.allow],
@@ -185,7 +215,11 @@ impl Linter<'_, '_> {
                             .with_help("pair it, derive from it, or trace it as a control change outcome; a metric nobody judges is noise"),
                     );
                 }
-                let missing: Vec<&String> = journey.cohorts.iter().filter(|c| !metric.cohorts.contains(c)).collect();
+                let missing: Vec<&String> = journey
+                    .cohorts
+                    .iter()
+                    .filter(|c| !metric.cohorts.contains(c))
+                    .collect();
                 if !missing.is_empty() && !matches!(metric.kind, MetricKind::Derived(_)) {
                     self.lint(
                         &[&m.allow, &j.allow],
@@ -223,22 +257,31 @@ impl Linter<'_, '_> {
         if p.action.as_ref().is_none_or(|a| a.node.trim().is_empty()) {
             self.lint(
                 &allows,
-                Diagnostic::new(codes::PAIR_WITHOUT_ACTION, format!("pair `{}` names no action", p.name.node))
-                    .at(p.name.span)
-                    .with_help("a metric is shared only when both teams agree on the action it triggers"),
+                Diagnostic::new(
+                    codes::PAIR_WITHOUT_ACTION,
+                    format!("pair `{}` names no action", p.name.node),
+                )
+                .at(p.name.span)
+                .with_help(
+                    "a metric is shared only when both teams agree on the action it triggers",
+                ),
             );
         }
         if p.maps.is_empty() {
             self.lint(
                 &allows,
-                Diagnostic::new(codes::PAIR_WITHOUT_MAPPING, format!("pair `{}` maps to no framework control", p.name.node))
-                    .at(p.name.span)
-                    .with_help("say which controls it evidences, e.g. `csf:DE.AE-02`, `sp800-63:AAL2`"),
+                Diagnostic::new(
+                    codes::PAIR_WITHOUT_MAPPING,
+                    format!("pair `{}` maps to no framework control", p.name.node),
+                )
+                .at(p.name.span)
+                .with_help("say which controls it evidences, e.g. `csf:DE.AE-02`, `sp800-63:AAL2`"),
             );
         }
         if let Some(side) = &p.experience
             && let Some(metric) = model.metrics.get(&side.metric.node)
             && matches!(metric.kind, MetricKind::Count(_))
+            && metric.side == model::Side::Experience
         {
             self.lint(
                 &allows,
@@ -255,17 +298,36 @@ impl Linter<'_, '_> {
     /// Account recovery is the most abused flow: it must not be a lower
     /// tier than sign-in.
     fn recovery_tier(&mut self, merged: &Merged<'_>, model: &model::Scorecard) {
-        let find = |words: &[&str]| {
-            merged.journeys.iter().find(|j| {
-                let name = j.name.node.to_lowercase();
-                let title = j.title.as_ref().map(|t| t.node.to_lowercase()).unwrap_or_default();
-                words.iter().any(|w| name.contains(w) || title.contains(w))
-            })
+        // Journeys are recognised by name or title: recovery by "recover",
+        // sign-in by "login", "log in", "sign in" (any separator).
+        let words = |j: &ast::Journey| {
+            let title = j
+                .title
+                .as_ref()
+                .map(|t| t.node.as_str())
+                .unwrap_or_default();
+            format!("{} {}", j.name.node, title)
+                .to_lowercase()
+                .replace(['_', '-'], " ")
         };
-        let (Some(recovery), Some(login)) = (find(&["recovery", "recover"]), find(&["login", "sign_in", "signin", "sign-in"])) else {
+        let recovery = merged
+            .journeys
+            .iter()
+            .find(|j| words(j).contains("recover"));
+        let login = merged.journeys.iter().find(|j| {
+            let w = words(j);
+            !w.contains("recover")
+                && ["login", "log in", "sign in", "signin"]
+                    .iter()
+                    .any(|k| w.contains(k))
+        });
+        let (Some(recovery), Some(login)) = (recovery, login) else {
             return;
         };
-        let (Some(r), Some(l)) = (model.journeys.get(&recovery.name.node), model.journeys.get(&login.name.node)) else {
+        let (Some(r), Some(l)) = (
+            model.journeys.get(&recovery.name.node),
+            model.journeys.get(&login.name.node),
+        ) else {
             return;
         };
         if r.tier < l.tier {

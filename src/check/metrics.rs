@@ -20,11 +20,31 @@ pub(crate) struct Scope<'a> {
 }
 
 impl Cx<'_> {
-    pub(super) fn metric(&mut self, journey: &ast::Journey, m: &ast::Metric, scope: &Scope<'_>) -> Option<model::Metric> {
+    pub(super) fn metric(
+        &mut self,
+        journey: &ast::Journey,
+        m: &ast::Metric,
+        scope: &Scope<'_>,
+    ) -> Option<model::Metric> {
         let formula = m.formula.as_ref()?;
         let kind = self.kind(journey, &m.name.node, &formula.node, scope)?;
-        let attribution = m.attribution.as_ref().and_then(|a| self.attribution(a, &kind, journey, scope));
+        let attribution = m
+            .attribution
+            .as_ref()
+            .and_then(|a| self.attribution(a, &kind, journey, scope));
         let cohorts = self.metric_cohorts(journey, &kind, attribution.as_ref(), scope);
+        use crate::syntax::yaml::shape;
+        let side_ok = m
+            .side
+            .as_ref()
+            .is_none_or(|s| self.word(s, shape::SIDES, "side", codes::INVALID_VALUE));
+        let good_ok = m
+            .good
+            .as_ref()
+            .is_none_or(|g| self.word(g, shape::DIRECTIONS, "direction", codes::INVALID_VALUE));
+        if !(side_ok && good_ok) {
+            self.broken.insert(m.name.node.clone());
+        }
         let side = match m.side.as_ref().map(|s| s.node.as_str()) {
             Some("security") => Side::Security,
             Some("outcome") => Side::Outcome,
@@ -63,13 +83,22 @@ impl Cx<'_> {
 
     fn missing(&mut self, m: &ast::Metric, key: &str, values: &str) {
         self.error(
-            Diagnostic::new(codes::MISSING_KEY, format!("metric `{}` does not say its `{key}`", m.name.node))
-                .at(m.name.span)
-                .with_help(format!("add `{key}`: {values}")),
+            Diagnostic::new(
+                codes::MISSING_KEY,
+                format!("metric `{}` does not say its `{key}`", m.name.node),
+            )
+            .at(m.name.span)
+            .with_help(format!("add `{key}`: {values}")),
         );
     }
 
-    fn kind(&mut self, journey: &ast::Journey, name: &str, f: &Formula, scope: &Scope<'_>) -> Option<model::MetricKind> {
+    fn kind(
+        &mut self,
+        journey: &ast::Journey,
+        name: &str,
+        f: &Formula,
+        scope: &Scope<'_>,
+    ) -> Option<model::MetricKind> {
         Some(match f {
             Formula::Count(unit) => model::MetricKind::Count(self.unit(unit, scope)?),
             Formula::Sum { value, unit } => {
@@ -78,17 +107,27 @@ impl Cx<'_> {
                 let value = self.fragment(value, &source.columns, &source.name)?;
                 if let sqlparser::ast::Expr::Identifier(id) = &value
                     && let Some(ty) = source.columns.get(&id.value)
-                    && !["integer", "decimal", "double"].contains(&ty.split('(').next().unwrap_or(""))
+                    && !["integer", "decimal", "double"]
+                        .contains(&ty.split('(').next().unwrap_or(""))
                 {
                     self.error(
-                        Diagnostic::new(codes::SIDE_MISMATCH, format!("`{}` is a {ty} column and cannot be summed", id.value))
-                            .at(unit.span)
-                            .with_help("sum an integer, decimal or double column"),
+                        Diagnostic::new(
+                            codes::NOT_NUMERIC,
+                            format!("`{}` is a {ty} column and cannot be summed", id.value),
+                        )
+                        .at(unit.span)
+                        .with_help("sum an integer, decimal or double column"),
                     );
                 }
-                model::MetricKind::Sum { value, unit: unit_model }
+                model::MetricKind::Sum {
+                    value,
+                    unit: unit_model,
+                }
             }
-            Formula::Rate { numerator, denominator } => {
+            Formula::Rate {
+                numerator,
+                denominator,
+            } => {
                 let n = self.unit(numerator, scope);
                 let d = self.unit(denominator, scope);
                 model::MetricKind::Rate {
@@ -104,9 +143,12 @@ impl Cx<'_> {
             } => {
                 if !(0.0..=100.0).contains(&percentile.node) {
                     self.error(
-                        Diagnostic::new(codes::PERCENTILE_RANGE, format!("percentile p{} is outside 0 to 100", percentile.node))
-                            .at(percentile.span)
-                            .with_help("write the percentile in percent: `p50`, `p95`, `p99.9`"),
+                        Diagnostic::new(
+                            codes::PERCENTILE_RANGE,
+                            format!("percentile p{} is outside 0 to 100", percentile.node),
+                        )
+                        .at(percentile.span)
+                        .with_help("write the percentile in percent: `p50`, `p95`, `p99.9`"),
                     );
                 }
                 let sequence = self.sequence(sequence, scope)?;
@@ -148,8 +190,18 @@ impl Cx<'_> {
                 let other_source = &scope.sources[&other.source];
                 let key = fb.by.as_ref().map_or(Key::Entity, |k| k.node.clone());
                 let span = fb.by.as_ref().map_or(fb.span, |k| k.span);
-                let a = self.key(source, &key, span, "relate an event to the one that follows it");
-                let b = self.key(other_source, &key, span, "relate an event to the one that follows it");
+                let a = self.key(
+                    source,
+                    &key,
+                    span,
+                    "relate an event to the one that follows it",
+                );
+                let b = self.key(
+                    other_source,
+                    &key,
+                    span,
+                    "relate an event to the one that follows it",
+                );
                 Some(model::FollowedBy {
                     event: other.name.clone(),
                     source: other.source.clone(),
@@ -176,13 +228,26 @@ impl Cx<'_> {
         let (from, to) = (from?, to?);
         let key = s.by.as_ref().map_or(Key::Entity, |k| k.node.clone());
         let span = s.by.as_ref().map_or(s.from.span.to(s.to.span), |k| k.span);
-        let a = self.key(&scope.sources[&from.source], &key, span, "relate the two events");
-        let b = self.key(&scope.sources[&to.source], &key, span, "relate the two events");
+        let a = self.key(
+            &scope.sources[&from.source],
+            &key,
+            span,
+            "relate the two events",
+        );
+        let b = self.key(
+            &scope.sources[&to.source],
+            &key,
+            span,
+            "relate the two events",
+        );
         if from.name == to.name {
             self.error(
-                Diagnostic::new(codes::METRIC_KIND, format!("a sequence from `{}` to itself never completes", from.name))
-                    .at(s.from.span.to(s.to.span))
-                    .with_help("an event never follows itself; name two different events"),
+                Diagnostic::new(
+                    codes::METRIC_KIND,
+                    format!("a sequence from `{}` to itself never completes", from.name),
+                )
+                .at(s.from.span.to(s.to.span))
+                .with_help("an event never follows itself; name two different events"),
             );
             return None;
         }
@@ -198,7 +263,13 @@ impl Cx<'_> {
     }
 
     /// The column a key means in a source, or an error if it has none.
-    fn key(&mut self, source: &model::Source, key: &Key, span: Span, purpose: &str) -> Option<String> {
+    fn key(
+        &mut self,
+        source: &model::Source,
+        key: &Key,
+        span: Span,
+        purpose: &str,
+    ) -> Option<String> {
         if let Some(column) = source.key_column(key) {
             return Some(column.to_string());
         }
@@ -218,7 +289,13 @@ impl Cx<'_> {
         None
     }
 
-    fn derived_refs(&mut self, journey: &ast::Journey, name: &str, arith: &Arith, scope: &Scope<'_>) {
+    fn derived_refs(
+        &mut self,
+        journey: &ast::Journey,
+        name: &str,
+        arith: &Arith,
+        scope: &Scope<'_>,
+    ) {
         match arith {
             Arith::Number(_) => {}
             Arith::Neg(inner) => self.derived_refs(journey, name, inner, scope),
@@ -230,8 +307,11 @@ impl Cx<'_> {
                 if journey.metrics.iter().any(|x| x.name.node == m.node) {
                     if m.node == name {
                         self.error(
-                            Diagnostic::new(codes::DERIVED_CYCLE, format!("derived metric `{name}` refers to itself"))
-                                .at(m.span),
+                            Diagnostic::new(
+                                codes::DERIVED_CYCLE,
+                                format!("derived metric `{name}` refers to itself"),
+                            )
+                            .at(m.span),
                         );
                     }
                     return;
@@ -281,7 +361,11 @@ impl Cx<'_> {
                     && cycle.len() > 1
                     && !cycle.iter().any(|c| reported.contains(c))
                 {
-                    let m = journey.metrics.iter().find(|m| m.name.node == *start).map_or(journey.span, |m| m.name.span);
+                    let m = journey
+                        .metrics
+                        .iter()
+                        .find(|m| m.name.node == *start)
+                        .map_or(journey.span, |m| m.name.span);
                     self.error(
                         Diagnostic::new(
                             codes::DERIVED_CYCLE,
@@ -315,9 +399,15 @@ impl Cx<'_> {
         for source in metric_sources(kind, scope) {
             if source.entity.is_none() {
                 self.error(
-                    Diagnostic::new(codes::ATTRIBUTION, format!("source `{}` has no entity to attribute cohorts to", source.name))
-                        .at(a.span)
-                        .with_help("declare `entity` on the metric's source"),
+                    Diagnostic::new(
+                        codes::ATTRIBUTION,
+                        format!(
+                            "source `{}` has no entity to attribute cohorts to",
+                            source.name
+                        ),
+                    )
+                    .at(a.span)
+                    .with_help("declare `entity` on the metric's source"),
                 );
             }
         }
@@ -331,10 +421,21 @@ impl Cx<'_> {
             self.error(
                 Diagnostic::new(
                     codes::ATTRIBUTION,
-                    format!("`{}` cannot provide the cohort {}", event.name, missing.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")),
+                    format!(
+                        "`{}` cannot provide the cohort {}",
+                        event.name,
+                        missing
+                            .iter()
+                            .map(|c| format!("`{c}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
                 )
                 .at(a.event.span)
-                .with_help(format!("attribute from an event of a source with those dimensions; `{}` has none of them", from.name)),
+                .with_help(format!(
+                    "attribute from an event whose source declares those dimensions; `{}` does not",
+                    from.name
+                )),
             );
         }
         if let Some(tb) = &a.tie_break {
@@ -343,7 +444,10 @@ impl Cx<'_> {
         Some(model::Attribution {
             event: event.name.clone(),
             source: event.source.clone(),
-            lookback: a.lookback.as_ref().map_or(scope.settings.attribution_lookback, |l| l.node),
+            lookback: a
+                .lookback
+                .as_ref()
+                .map_or(scope.settings.attribution_lookback, |l| l.node),
             tie_break: a.tie_break.as_ref().map(|t| t.node.clone()),
         })
     }
@@ -371,11 +475,21 @@ impl Cx<'_> {
 }
 
 /// The sources whose rows a metric counts (not those of derived inputs).
-pub(crate) fn metric_sources<'s>(kind: &model::MetricKind, scope: &Scope<'s>) -> Vec<&'s model::Source> {
+pub(crate) fn metric_sources<'s>(
+    kind: &model::MetricKind,
+    scope: &Scope<'s>,
+) -> Vec<&'s model::Source> {
     let names: Vec<&str> = match kind {
-        model::MetricKind::Count(u) | model::MetricKind::Sum { unit: u, .. } => vec![u.source.as_str()],
-        model::MetricKind::Rate { numerator, denominator } => vec![numerator.source.as_str(), denominator.source.as_str()],
-        model::MetricKind::Conversion(s) | model::MetricKind::Duration { sequence: s, .. } => vec![s.from_source.as_str()],
+        model::MetricKind::Count(u) | model::MetricKind::Sum { unit: u, .. } => {
+            vec![u.source.as_str()]
+        }
+        model::MetricKind::Rate {
+            numerator,
+            denominator,
+        } => vec![numerator.source.as_str(), denominator.source.as_str()],
+        model::MetricKind::Conversion(s) | model::MetricKind::Duration { sequence: s, .. } => {
+            vec![s.from_source.as_str()]
+        }
         model::MetricKind::Derived(_) => Vec::new(),
     };
     let mut out: Vec<&model::Source> = Vec::new();
@@ -401,7 +515,11 @@ fn metric_refs<'a>(a: &'a Arith, out: &mut Vec<&'a ast::Name>) {
     }
 }
 
-fn find_cycle<'a>(edges: &IndexMap<&'a str, Vec<&'a ast::Name>>, start: &str, path: &mut Vec<&'a str>) -> Option<Vec<&'a str>> {
+fn find_cycle<'a>(
+    edges: &IndexMap<&'a str, Vec<&'a ast::Name>>,
+    start: &str,
+    path: &mut Vec<&'a str>,
+) -> Option<Vec<&'a str>> {
     let current = *path.last()?;
     for next in edges.get(current).into_iter().flatten() {
         let next = next.node.as_str();

@@ -50,10 +50,13 @@ pub fn check(loaded: &Loaded, options: Options) -> Checked {
     let mut catalogs = Catalogs::builtin();
     for catalog in &loaded.catalogs {
         let file = loaded.sources.get(catalog.file);
-        if let Err(message) = catalogs.add_user(&file.text) {
+        if let Err((code, message)) = catalogs.try_add_user(&file.text) {
             diagnostics.push(
-                Diagnostic::new(codes::BAD_CATALOG, format!("`{}` is not a valid catalog: {message}", file.name))
-                    .at(catalog.declared_at),
+                Diagnostic::new(
+                    code,
+                    format!("`{}` is not a usable catalog: {message}", file.name),
+                )
+                .at(catalog.declared_at),
             );
         }
     }
@@ -135,10 +138,23 @@ impl<'c> Cx<'c> {
         let mut pairs = IndexMap::new();
         let mut changes = IndexMap::new();
         self.unique("journey", m.journeys.iter().map(|j| &j.name));
-        let all_metrics = m.journeys.iter().flat_map(|j| j.metrics.iter().map(move |x| (*j, x)));
+        let all_metrics = m
+            .journeys
+            .iter()
+            .flat_map(|j| j.metrics.iter().map(move |x| (*j, x)));
         self.unique("metric", all_metrics.clone().map(|(_, x)| &x.name));
-        self.unique("pair", m.journeys.iter().flat_map(|j| j.pairs.iter().map(|p| &p.name)));
-        self.unique("control change", m.journeys.iter().flat_map(|j| j.changes.iter().map(|c| &c.name)));
+        self.unique(
+            "pair",
+            m.journeys
+                .iter()
+                .flat_map(|j| j.pairs.iter().map(|p| &p.name)),
+        );
+        self.unique(
+            "control change",
+            m.journeys
+                .iter()
+                .flat_map(|j| j.changes.iter().map(|c| &c.name)),
+        );
         let scope = metrics::Scope {
             settings: &settings,
             sources: &sources,
@@ -162,7 +178,9 @@ impl<'c> Cx<'c> {
         }
         self.derived_cycles(&m.journeys);
         for journey in &m.journeys {
-            let Some(built) = journeys.get(&journey.name.node) else { continue };
+            let Some(built) = journeys.get(&journey.name.node) else {
+                continue;
+            };
             let tier = tiers.get(&built.tier).cloned();
             for pair in &journey.pairs {
                 if pairs.contains_key(&pair.name.node) {
@@ -182,8 +200,16 @@ impl<'c> Cx<'c> {
             }
         }
         for (name, journey) in &mut journeys {
-            journey.metrics = metrics.values().filter(|x| &x.journey == name).map(|x| x.name.clone()).collect();
-            journey.pairs = pairs.values().filter(|p| &p.journey == name).map(|p| p.name.clone()).collect();
+            journey.metrics = metrics
+                .values()
+                .filter(|x| &x.journey == name)
+                .map(|x| x.name.clone())
+                .collect();
+            journey.pairs = pairs
+                .values()
+                .filter(|p| &p.journey == name)
+                .map(|p| p.name.clone())
+                .collect();
             journey.changes = changes
                 .values()
                 .filter(|c| c.journeys.first() == Some(name))
@@ -206,22 +232,45 @@ impl<'c> Cx<'c> {
     }
 
     fn settings(&mut self, d: &ast::Defaults) -> model::Settings {
-        let timezone = d.timezone.as_ref().map_or_else(|| "UTC".to_string(), |tz| tz.node.clone());
+        use crate::syntax::yaml::shape;
+        if let Some(x) = &d.dialect {
+            self.word(x, shape::DIALECTS, "dialect", codes::INVALID_VALUE);
+        }
+        if let Some(x) = &d.grain {
+            self.word(x, shape::GRAINS, "grain", codes::INVALID_VALUE);
+        }
+        if let Some(x) = &d.week_start {
+            self.word(x, shape::WEEK_STARTS, "week start", codes::INVALID_VALUE);
+        }
+        let timezone = d
+            .timezone
+            .as_ref()
+            .map_or_else(|| "UTC".to_string(), |tz| tz.node.clone());
         if let Some(tz) = &d.timezone
             && jiff::tz::TimeZone::get(&tz.node).is_err()
         {
-            let names = jiff::tz::db().available().map(|n| n.to_string()).collect::<Vec<_>>();
+            let names = jiff::tz::db()
+                .available()
+                .map(|n| n.to_string())
+                .collect::<Vec<_>>();
             self.error(
-                Diagnostic::new(codes::BAD_TIMEZONE, format!("unknown time zone `{}`", tz.node))
-                    .at(tz.span)
-                    .with_help(
-                        did_you_mean(&tz.node, names.iter().map(String::as_str))
-                            .unwrap_or_else(|| "use an IANA name such as `UTC` or `Europe/Berlin`".to_string()),
-                    ),
+                Diagnostic::new(
+                    codes::BAD_TIMEZONE,
+                    format!("unknown time zone `{}`", tz.node),
+                )
+                .at(tz.span)
+                .with_help(
+                    did_you_mean(&tz.node, names.iter().map(String::as_str)).unwrap_or_else(|| {
+                        "use an IANA name such as `UTC` or `Europe/Berlin`".to_string()
+                    }),
+                ),
             );
         }
         model::Settings {
-            dialect: d.dialect.as_ref().map_or_else(|| "duckdb".to_string(), |x| x.node.clone()),
+            dialect: d
+                .dialect
+                .as_ref()
+                .map_or_else(|| "duckdb".to_string(), |x| x.node.clone()),
             grain: match d.grain.as_ref().map(|g| g.node.as_str()) {
                 Some("hour") => Grain::Hour,
                 Some("week") => Grain::Week,
@@ -234,11 +283,14 @@ impl<'c> Cx<'c> {
                 Some("sunday") => WeekStart::Sunday,
                 _ => WeekStart::Monday,
             },
-            dedupe_lookback: d.dedupe_lookback.as_ref().map_or(Duration { seconds: 86_400 }, |x| x.node),
+            dedupe_lookback: d
+                .dedupe_lookback
+                .as_ref()
+                .map_or(Duration::days(1), |x| x.node),
             attribution_lookback: d
                 .attribution_lookback
                 .as_ref()
-                .map_or(Duration { seconds: 90 * 86_400 }, |x| x.node),
+                .map_or(Duration::days(90), |x| x.node),
             rollups: d.rollups.as_ref().is_some_and(|r| r.node),
         }
     }
@@ -260,7 +312,17 @@ impl<'c> Cx<'c> {
             })
             .collect();
         let mut seen: Vec<&ast::Name> = Vec::new();
+        use crate::syntax::yaml::shape;
         for policy in declared {
+            if let Some(sev) = &policy.severity {
+                self.word(sev, shape::SEVERITIES, "severity", codes::INVALID_VALUE);
+            }
+            for role in &policy.sign_off {
+                self.word(role, shape::ROLES, "owner role", codes::INVALID_VALUE);
+            }
+            if !self.word(&policy.tier, shape::TIERS, "tier", codes::UNKNOWN_TIER) {
+                continue;
+            }
             let Some(tier) = Tier::parse(&policy.tier.node) else {
                 continue;
             };
@@ -273,12 +335,22 @@ impl<'c> Cx<'c> {
                 tier,
                 model::TierPolicy {
                     min_sample: policy.min_sample.as_ref().map(|m| m.node),
-                    required_cohorts: policy.required_cohorts.iter().map(|c| c.node.clone()).collect(),
+                    required_cohorts: policy
+                        .required_cohorts
+                        .iter()
+                        .map(|c| c.node.clone())
+                        .collect(),
                     severity: policy.severity.as_ref().map(|s| severity(&s.node)),
                     sign_off: policy
                         .sign_off
                         .iter()
-                        .map(|r| if r.node == "security" { Role::Security } else { Role::Product })
+                        .map(|r| {
+                            if r.node == "security" {
+                                Role::Security
+                            } else {
+                                Role::Product
+                            }
+                        })
                         .collect(),
                     span: Some(policy.span),
                 },
@@ -294,16 +366,42 @@ impl<'c> Cx<'c> {
             if out.contains_key(&s.name.node) {
                 continue;
             }
-            let columns: IndexMap<String, String> =
-                s.columns.iter().map(|c| (c.name.node.clone(), c.ty.node.clone())).collect();
+            self.require(
+                &s.table,
+                "source",
+                &s.name,
+                "table",
+                "the table or view, e.g. `analytics.auth_events`",
+            );
+            self.require(
+                &s.timestamp,
+                "source",
+                &s.name,
+                "timestamp",
+                "the timestamp column",
+            );
+            let columns: IndexMap<String, String> = s
+                .columns
+                .iter()
+                .map(|c| (c.name.node.clone(), c.ty.node.clone()))
+                .collect();
             for column in &s.columns {
                 let base = column.ty.node.split('(').next().unwrap_or("").trim();
                 if !crate::syntax::yaml::shape::COLUMN_TYPES.contains(&base) {
                     self.error(
-                        Diagnostic::new(codes::INVALID_VALUE, format!("unknown column type `{}`", column.ty.node))
-                            .at(column.ty.span)
-                            .with_help_opt(did_you_mean(base, crate::syntax::yaml::shape::COLUMN_TYPES.iter().copied()))
-                            .with_note(format!("column types: {}", crate::syntax::yaml::shape::COLUMN_TYPES.join(", "))),
+                        Diagnostic::new(
+                            codes::INVALID_VALUE,
+                            format!("unknown column type `{}`", column.ty.node),
+                        )
+                        .at(column.ty.span)
+                        .with_help_opt(did_you_mean(
+                            base,
+                            crate::syntax::yaml::shape::COLUMN_TYPES.iter().copied(),
+                        ))
+                        .with_note(format!(
+                            "column types: {}",
+                            crate::syntax::yaml::shape::COLUMN_TYPES.join(", ")
+                        )),
                     );
                 }
             }
@@ -319,24 +417,39 @@ impl<'c> Cx<'c> {
             require(self, &s.dedupe_order, "dedupe order");
             if s.dedupe_order.is_some() && s.dedupe_by.is_none() {
                 self.error(
-                    Diagnostic::new(codes::MISSING_KEY, format!("source `{}` has a dedupe order but no dedupe key", s.name.node))
-                        .at(s.dedupe_order.as_ref().map_or(s.span, |d| d.span))
-                        .with_help("add `dedupe_by`, or remove `dedupe_order`"),
+                    Diagnostic::new(
+                        codes::MISSING_KEY,
+                        format!(
+                            "source `{}` has a dedupe order but no dedupe key",
+                            s.name.node
+                        ),
+                    )
+                    .at(s.dedupe_order.as_ref().map_or(s.span, |d| d.span))
+                    .with_help("add `dedupe_by`, or remove `dedupe_order`"),
                 );
             }
             let mut dimensions = IndexMap::new();
             for dim in &s.dimensions {
                 if dimensions.contains_key(&dim.name.node) {
                     self.error(
-                        Diagnostic::new(codes::DUPLICATE_NAME, format!("dimension `{}` is declared twice", dim.name.node))
-                            .at(dim.name.span),
+                        Diagnostic::new(
+                            codes::DUPLICATE_NAME,
+                            format!("dimension `{}` is declared twice", dim.name.node),
+                        )
+                        .at(dim.name.span),
                     );
                     continue;
                 }
                 let expr = match &dim.expr {
                     Some(text) => self.fragment(text, &columns, &s.name.node),
                     None => {
-                        self.column_exists(&columns, &dim.name.node, dim.name.span, &s.name.node, "dimension");
+                        self.column_exists(
+                            &columns,
+                            &dim.name.node,
+                            dim.name.span,
+                            &s.name.node,
+                            "dimension",
+                        );
                         None
                     }
                 };
@@ -348,7 +461,10 @@ impl<'c> Cx<'c> {
                     },
                 );
             }
-            let filter = s.filter.as_ref().and_then(|f| self.fragment(f, &columns, &s.name.node));
+            let filter = s
+                .filter
+                .as_ref()
+                .and_then(|f| self.fragment(f, &columns, &s.name.node));
             let bounds = |b: &Option<ast::Bounds>| model::Bounds {
                 warn: b.as_ref().and_then(|b| b.warn.clone()),
                 critical: b.as_ref().and_then(|b| b.critical.clone()),
@@ -362,7 +478,11 @@ impl<'c> Cx<'c> {
             // A source missing its table or timestamp was reported by the
             // front-end; keep it so references to it do not cascade.
             let table = s.table.as_ref().map(|t| t.node.clone()).unwrap_or_default();
-            let timestamp = s.timestamp.as_ref().map(|t| t.node.clone()).unwrap_or_default();
+            let timestamp = s
+                .timestamp
+                .as_ref()
+                .map(|t| t.node.clone())
+                .unwrap_or_default();
             out.insert(
                 s.name.node.clone(),
                 model::Source {
@@ -388,32 +508,62 @@ impl<'c> Cx<'c> {
     /// volume relative to its baseline or as a count.
     fn integrity_units(&mut self, s: &ast::Source) {
         let checks = [
-            ("freshness", &s.integrity.freshness, pairs::Measure::Duration),
+            (
+                "freshness",
+                &s.integrity.freshness,
+                pairs::Measure::Duration,
+            ),
             ("volume", &s.integrity.volume, pairs::Measure::Count),
-            ("duplicates", &s.integrity.duplicates, pairs::Measure::Fraction),
+            (
+                "duplicates",
+                &s.integrity.duplicates,
+                pairs::Measure::Fraction,
+            ),
         ];
         for (what, bounds, measure) in checks {
             let Some(bounds) = bounds else { continue };
             for t in [&bounds.warn, &bounds.critical].into_iter().flatten() {
-                pairs::check_units(self, t, measure, &format!("the {what} check of `{}`", s.name.node));
+                pairs::check_units(
+                    self,
+                    t,
+                    measure,
+                    &format!("the {what} check of `{}`", s.name.node),
+                );
             }
         }
     }
 
-    fn events(&mut self, declared: &[&ast::Event], sources: &IndexMap<String, model::Source>) -> IndexMap<String, model::Event> {
+    fn events(
+        &mut self,
+        declared: &[&ast::Event],
+        sources: &IndexMap<String, model::Source>,
+    ) -> IndexMap<String, model::Event> {
         self.unique("event", declared.iter().map(|e| &e.name));
         let mut out = IndexMap::new();
         for e in declared {
             if out.contains_key(&e.name.node) {
                 continue;
             }
-            let source = e.source.as_ref().and_then(|name| self.source_ref(name, sources));
+            self.require(
+                &e.source,
+                "event",
+                &e.name,
+                "source",
+                "the source the event reads",
+            );
+            let source = e
+                .source
+                .as_ref()
+                .and_then(|name| self.source_ref(name, sources));
             let Some(source) = source else {
                 // Reported already; remember the name so uses do not cascade.
                 self.broken.insert(e.name.node.clone());
                 continue;
             };
-            let filter = e.filter.as_ref().and_then(|f| self.fragment(f, &source.columns, &source.name));
+            let filter = e
+                .filter
+                .as_ref()
+                .and_then(|f| self.fragment(f, &source.columns, &source.name));
             out.insert(
                 e.name.node.clone(),
                 model::Event {
@@ -429,6 +579,21 @@ impl<'c> Cx<'c> {
     }
 
     fn journey(&mut self, j: &ast::Journey, scope: &metrics::Scope<'_>) -> model::Journey {
+        self.require(
+            &j.tier,
+            "journey",
+            &j.name,
+            "tier",
+            "low, medium, high or critical",
+        );
+        if let Some(t) = &j.tier {
+            self.word(
+                t,
+                crate::syntax::yaml::shape::TIERS,
+                "tier",
+                codes::UNKNOWN_TIER,
+            );
+        }
         for step in &j.steps {
             self.event_ref(step, scope.events);
         }
@@ -441,15 +606,22 @@ impl<'c> Cx<'c> {
         for cohort in &j.cohorts {
             if cohorts.contains(&cohort.node) {
                 self.error(
-                    Diagnostic::new(codes::DUPLICATE_NAME, format!("cohort `{}` is listed twice", cohort.node)).at(cohort.span),
+                    Diagnostic::new(
+                        codes::DUPLICATE_NAME,
+                        format!("cohort `{}` is listed twice", cohort.node),
+                    )
+                    .at(cohort.span),
                 );
                 continue;
             }
             if !known_dimensions.contains(&cohort.node.as_str()) {
                 self.error(
-                    Diagnostic::new(codes::UNKNOWN_DIMENSION, format!("no source declares the dimension `{}`", cohort.node))
-                        .at(cohort.span)
-                        .with_help_opt(did_you_mean(&cohort.node, known_dimensions.iter().copied())),
+                    Diagnostic::new(
+                        codes::UNKNOWN_DIMENSION,
+                        format!("no source declares the dimension `{}`", cohort.node),
+                    )
+                    .at(cohort.span)
+                    .with_help_opt(did_you_mean(&cohort.node, known_dimensions.iter().copied())),
                 );
             }
             cohorts.push(cohort.node.clone());
@@ -458,7 +630,11 @@ impl<'c> Cx<'c> {
             name: j.name.node.clone(),
             title: j.title.as_ref().map(|t| t.node.clone()),
             description: j.description.as_ref().map(|t| t.node.clone()),
-            tier: j.tier.as_ref().and_then(|t| Tier::parse(&t.node)).unwrap_or(Tier::Medium),
+            tier: j
+                .tier
+                .as_ref()
+                .and_then(|t| Tier::parse(&t.node))
+                .unwrap_or(Tier::Medium),
             steps: j.steps.iter().map(|s| s.node.clone()).collect(),
             security_owner: j.security_owner.as_ref().map(|o| o.node.clone()),
             product_owner: j.product_owner.as_ref().map(|o| o.node.clone()),
@@ -472,6 +648,57 @@ impl<'c> Cx<'c> {
     }
 
     // --- Shared helpers ----------------------------------------------------
+
+    /// Checks that a word is one of `words`; both syntaxes read words as
+    /// text and rely on this.
+    pub(crate) fn word(
+        &mut self,
+        name: &ast::Name,
+        words: &[&str],
+        what: &str,
+        code: codes::Code,
+    ) -> bool {
+        if words.contains(&name.node.as_str()) {
+            return true;
+        }
+        let help = did_you_mean(&name.node, words.iter().copied()).unwrap_or_else(|| {
+            format!(
+                "a {what} is one of {}",
+                words
+                    .iter()
+                    .map(|w| format!("`{w}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        });
+        self.error(
+            Diagnostic::new(code, format!("unknown {what} `{}`", name.node))
+                .at(name.span)
+                .with_help(help),
+        );
+        false
+    }
+
+    /// Reports a required field that a declaration lacks.
+    pub(crate) fn require<T>(
+        &mut self,
+        field: &Option<T>,
+        what: &str,
+        name: &ast::Name,
+        key: &str,
+        hint: &str,
+    ) {
+        if field.is_none() {
+            self.error(
+                Diagnostic::new(
+                    codes::MISSING_KEY,
+                    format!("{what} `{}` has no `{key}`", name.node),
+                )
+                .at(name.span)
+                .with_help(format!("add `{key}`: {hint}")),
+            );
+        }
+    }
 
     /// Reports every name declared more than once.
     fn unique<'n>(&mut self, what: &str, names: impl Iterator<Item = &'n ast::Name>) {
@@ -488,10 +715,15 @@ impl<'c> Cx<'c> {
 
     fn duplicate(&mut self, what: &str, name: &ast::Name, first: Span) {
         self.error(
-            Diagnostic::new(codes::DUPLICATE_NAME, format!("{what} `{}` is declared twice", name.node))
-                .at_labelled(name.span, "declared again here")
-                .with_label(first, "first declared here")
-                .with_help(format!("{what} names are unique across all files of a scorecard")),
+            Diagnostic::new(
+                codes::DUPLICATE_NAME,
+                format!("{what} `{}` is declared twice", name.node),
+            )
+            .at_labelled(name.span, "declared again here")
+            .with_label(first, "first declared here")
+            .with_help(format!(
+                "{what} names are unique across all files of a scorecard"
+            )),
         );
     }
 
@@ -503,9 +735,12 @@ impl<'c> Cx<'c> {
         let found = sources.get(&name.node);
         if found.is_none() {
             self.error(
-                Diagnostic::new(codes::UNKNOWN_SOURCE, format!("unknown source `{}`", name.node))
-                    .at(name.span)
-                    .with_help_opt(did_you_mean(&name.node, sources.keys().map(String::as_str))),
+                Diagnostic::new(
+                    codes::UNKNOWN_SOURCE,
+                    format!("unknown source `{}`", name.node),
+                )
+                .at(name.span)
+                .with_help_opt(did_you_mean(&name.node, sources.keys().map(String::as_str))),
             );
         }
         found
@@ -519,9 +754,12 @@ impl<'c> Cx<'c> {
         let found = events.get(&name.node);
         if found.is_none() && !self.broken.contains(&name.node) {
             self.error(
-                Diagnostic::new(codes::UNKNOWN_EVENT, format!("unknown event `{}`", name.node))
-                    .at(name.span)
-                    .with_help_opt(did_you_mean(&name.node, events.keys().map(String::as_str))),
+                Diagnostic::new(
+                    codes::UNKNOWN_EVENT,
+                    format!("unknown event `{}`", name.node),
+                )
+                .at(name.span)
+                .with_help_opt(did_you_mean(&name.node, events.keys().map(String::as_str))),
             );
         }
         found
@@ -546,7 +784,10 @@ impl<'c> Cx<'c> {
                                     format!("source `{source}` declares no column `{column}`"),
                                 )
                                 .at(text.span_of(at..at + column.len()))
-                                .with_help_opt(did_you_mean(&column, columns.keys().map(String::as_str))),
+                                .with_help_opt(did_you_mean(
+                                    &column,
+                                    columns.keys().map(String::as_str),
+                                )),
                             );
                         }
                     }
@@ -560,12 +801,22 @@ impl<'c> Cx<'c> {
         }
     }
 
-    fn column_exists(&mut self, columns: &IndexMap<String, String>, column: &str, span: Span, source: &str, role: &str) {
+    fn column_exists(
+        &mut self,
+        columns: &IndexMap<String, String>,
+        column: &str,
+        span: Span,
+        source: &str,
+        role: &str,
+    ) {
         if !columns.is_empty() && !columns.contains_key(column) {
             self.error(
-                Diagnostic::new(codes::UNKNOWN_COLUMN, format!("the {role} column `{column}` is not in the columns of `{source}`"))
-                    .at(span)
-                    .with_help_opt(did_you_mean(column, columns.keys().map(String::as_str))),
+                Diagnostic::new(
+                    codes::UNKNOWN_COLUMN,
+                    format!("the {role} column `{column}` is not in the columns of `{source}`"),
+                )
+                .at(span)
+                .with_help_opt(did_you_mean(column, columns.keys().map(String::as_str))),
             );
         }
     }
@@ -585,7 +836,8 @@ fn find_word(text: &str, word: &str) -> Option<usize> {
     text.match_indices(word).map(|(i, _)| i).find(|&i| {
         let before = i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_');
         let end = i + word.len();
-        let after = end >= bytes.len() || !(bytes[end].is_ascii_alphanumeric() || bytes[end] == b'_');
+        let after =
+            end >= bytes.len() || !(bytes[end].is_ascii_alphanumeric() || bytes[end] == b'_');
         before && after
     })
 }

@@ -51,9 +51,12 @@ pub(crate) fn check_units(cx: &mut Cx<'_>, t: &Threshold, measure: Measure, what
         && w.node == 0
     {
         cx.error(
-            Diagnostic::new(codes::INVALID_VALUE, "a sustained bound needs at least one window")
-                .at(w.span)
-                .with_help("write `for 3 windows`, or drop the clause for a single bucket"),
+            Diagnostic::new(
+                codes::INVALID_VALUE,
+                "a sustained bound needs at least one window",
+            )
+            .at(w.span)
+            .with_help("write `for 3 windows`, or drop the clause for a single bucket"),
         );
     }
     match &t.bound {
@@ -63,28 +66,43 @@ pub(crate) fn check_units(cx: &mut Cx<'_>, t: &Threshold, measure: Measure, what
             absolute_unit(cx, high, measure, what);
             if low.value() >= high.value() && low.unit == high.unit {
                 cx.error(
-                    Diagnostic::new(codes::BOUND_ORDER, "the low bound of a two-sided threshold is not below its high bound")
-                        .at(t.span)
-                        .with_help("write the bound as `< LOW or > HIGH` with LOW below HIGH"),
+                    Diagnostic::new(
+                        codes::BOUND_ORDER,
+                        "the low bound of a two-sided threshold is not below its high bound",
+                    )
+                    .at(t.span)
+                    .with_help("write the bound as `< LOW or > HIGH` with LOW below HIGH"),
                 );
             }
         }
         Bound::Relative { amount, .. } => match amount.unit {
             QuantityUnit::Percent => {
                 if amount.value() <= 0.0 {
-                    cx.error(Diagnostic::new(codes::PERCENT_RANGE, "a relative change must be above 0%").at(amount.span));
+                    cx.error(
+                        Diagnostic::new(codes::PERCENT_RANGE, "a relative change must be above 0%")
+                            .at(amount.span),
+                    );
                 }
             }
             QuantityUnit::Points if measure == Measure::Fraction || measure == Measure::Any => {}
             QuantityUnit::Points => cx.error(
-                Diagnostic::new(codes::BOUND_UNIT, format!("`pp` measures changes of rates, but {what} is {}", measure.noun()))
-                    .at(amount.span)
-                    .with_help("write the change in percent: `drops 20% vs 28d`"),
+                Diagnostic::new(
+                    codes::BOUND_UNIT,
+                    format!(
+                        "`pp` measures changes of rates, but {what} is {}",
+                        measure.noun()
+                    ),
+                )
+                .at(amount.span)
+                .with_help("write the change in percent: `drops 20% vs 28d`"),
             ),
             QuantityUnit::Plain | QuantityUnit::Seconds => cx.error(
-                Diagnostic::new(codes::BOUND_UNIT, "a relative change is written in `%` or `pp`")
-                    .at(amount.span)
-                    .with_help("write `drops 20% vs 28d` (relative) or `drops 2pp vs 28d` (points)"),
+                Diagnostic::new(
+                    codes::BOUND_UNIT,
+                    "a relative change is written in `%` or `pp`",
+                )
+                .at(amount.span)
+                .with_help("write `drops 20% vs 28d` (relative) or `drops 2pp vs 28d` (points)"),
             ),
         },
     }
@@ -94,17 +112,27 @@ fn absolute_unit(cx: &mut Cx<'_>, q: &ast::Quantity, measure: Measure, what: &st
     let unit_error = |help: &str| {
         Diagnostic::new(
             codes::BOUND_UNIT,
-            format!("`{}` does not fit {what}, which is {}", quantity_text(q), measure.noun()),
+            format!(
+                "`{}` does not fit {what}, which is {}",
+                quantity_text(q),
+                measure.noun()
+            ),
         )
         .at(q.span)
         .with_help(help.to_string())
     };
     match (q.unit, measure) {
-        (QuantityUnit::Points, _) => cx.error(unit_error("`pp` is for relative bounds such as `drops 2pp vs 28d`")),
+        (QuantityUnit::Points, _) => cx.error(unit_error(
+            "`pp` is for relative bounds such as `drops 2pp vs 28d`",
+        )),
         (QuantityUnit::Seconds, Measure::Duration | Measure::Any) => {}
-        (QuantityUnit::Seconds, _) => cx.error(unit_error("durations bound duration metrics and freshness checks")),
+        (QuantityUnit::Seconds, _) => cx.error(unit_error(
+            "durations bound duration metrics and freshness checks",
+        )),
         (QuantityUnit::Percent | QuantityUnit::Plain, Measure::Duration) => {
-            cx.error(unit_error("write a duration with its unit: `> 30m`, `> 24h`"));
+            cx.error(unit_error(
+                "write a duration with its unit: `> 30m`, `> 24h`",
+            ));
         }
         (QuantityUnit::Percent, Measure::Count | Measure::Amount) => {
             cx.error(unit_error("a count or sum is bounded by a number; use `drops 20% vs 28d` for a relative bound"));
@@ -113,9 +141,12 @@ fn absolute_unit(cx: &mut Cx<'_>, q: &ast::Quantity, measure: Measure, what: &st
             let v = q.value();
             if !(0.0..=1.0).contains(&v) {
                 cx.error(
-                    Diagnostic::new(codes::PERCENT_RANGE, format!("`{}` is outside 0 to 100 %", quantity_text(q)))
-                        .at(q.span)
-                        .with_help("a rate is between 0 % and 100 %"),
+                    Diagnostic::new(
+                        codes::PERCENT_RANGE,
+                        format!("`{}` is outside 0 to 100 %", quantity_text(q)),
+                    )
+                    .at(q.span)
+                    .with_help("a rate is between 0 % and 100 %"),
                 );
             }
         }
@@ -123,9 +154,15 @@ fn absolute_unit(cx: &mut Cx<'_>, q: &ast::Quantity, measure: Measure, what: &st
             let v = q.value();
             if !(0.0..=1.0).contains(&v) {
                 cx.error(
-                    Diagnostic::new(codes::PERCENT_RANGE, format!("`{}` is outside 0 to 1 for {what}", q.number))
-                        .at(q.span)
-                        .with_help(format!("rates are fractions; did you mean `{}%`?", q.number)),
+                    Diagnostic::new(
+                        codes::PERCENT_RANGE,
+                        format!("`{}` is outside 0 to 1 for {what}", q.number),
+                    )
+                    .at(q.span)
+                    .with_help(format!(
+                        "rates are fractions; did you mean `{}%`?",
+                        q.number
+                    )),
                 );
             }
         }
@@ -138,20 +175,43 @@ fn quantity_text(q: &ast::Quantity) -> String {
         QuantityUnit::Plain => q.number.clone(),
         QuantityUnit::Percent => format!("{}%", q.number),
         QuantityUnit::Points => format!("{}pp", q.number),
-        QuantityUnit::Seconds => ast::Duration {
-            seconds: q.number.parse().unwrap_or(0),
+        QuantityUnit::Seconds => {
+            ast::Duration::from_seconds(q.number.parse().unwrap_or(0)).to_string()
         }
-        .to_string(),
     }
 }
 
 /// Checks a bound against the metric's good direction.
 fn check_direction(cx: &mut Cx<'_>, t: &Threshold, good: Good, metric: &str) {
     let contradicts = match (&t.bound, good) {
-        (Bound::Absolute { op: CmpOp::Gt | CmpOp::Ge, .. }, Good::High) => Some("above"),
-        (Bound::Absolute { op: CmpOp::Lt | CmpOp::Le, .. }, Good::Low) => Some("below"),
-        (Bound::Relative { direction: Direction::Rises, .. }, Good::High) => Some("rising"),
-        (Bound::Relative { direction: Direction::Drops, .. }, Good::Low) => Some("dropping"),
+        (
+            Bound::Absolute {
+                op: CmpOp::Gt | CmpOp::Ge,
+                ..
+            },
+            Good::High,
+        ) => Some("above"),
+        (
+            Bound::Absolute {
+                op: CmpOp::Lt | CmpOp::Le,
+                ..
+            },
+            Good::Low,
+        ) => Some("below"),
+        (
+            Bound::Relative {
+                direction: Direction::Rises,
+                ..
+            },
+            Good::High,
+        ) => Some("rising"),
+        (
+            Bound::Relative {
+                direction: Direction::Drops,
+                ..
+            },
+            Good::Low,
+        ) => Some("dropping"),
         _ => None,
     };
     if let Some(word) = contradicts {
@@ -174,21 +234,34 @@ fn check_direction(cx: &mut Cx<'_>, t: &Threshold, good: Good, metric: &str) {
 /// Checks that critical lies beyond warn in the bad direction.
 fn check_order(cx: &mut Cx<'_>, warn: &Threshold, critical: &Threshold, good: Good) {
     let wrong = match (&warn.bound, &critical.bound) {
-        (Bound::Absolute { value: w, .. }, Bound::Absolute { value: c, .. }) if w.unit == c.unit => match good {
-            Good::High => c.value() >= w.value(),
-            Good::Low => c.value() <= w.value(),
-        },
+        (Bound::Absolute { value: w, .. }, Bound::Absolute { value: c, .. })
+            if w.unit == c.unit =>
+        {
+            match good {
+                Good::High => c.value() >= w.value(),
+                Good::Low => c.value() <= w.value(),
+            }
+        }
         (
             Bound::Relative {
-                amount: w, direction: dw, ..
+                amount: w,
+                direction: dw,
+                ..
             },
             Bound::Relative {
-                amount: c, direction: dc, ..
+                amount: c,
+                direction: dc,
+                ..
             },
         ) if w.unit == c.unit && dw == dc => c.value() <= w.value(),
-        (Bound::Outside { low: wl, high: wh, .. }, Bound::Outside { low: cl, high: ch, .. }) => {
-            cl.value() > wl.value() || ch.value() < wh.value()
-        }
+        (
+            Bound::Outside {
+                low: wl, high: wh, ..
+            },
+            Bound::Outside {
+                low: cl, high: ch, ..
+            },
+        ) => cl.value() > wl.value() || ch.value() < wh.value(),
         _ => false,
     };
     if wrong {
@@ -197,10 +270,13 @@ fn check_order(cx: &mut Cx<'_>, warn: &Threshold, critical: &Threshold, good: Go
             Good::Low => "for a good-low metric the critical bound must be above the warn bound",
         };
         cx.error(
-            Diagnostic::new(codes::BOUND_ORDER, "the critical bound is not beyond the warn bound")
-                .at_labelled(critical.span, "critical")
-                .with_label(warn.span, "warn")
-                .with_help(expected),
+            Diagnostic::new(
+                codes::BOUND_ORDER,
+                "the critical bound is not beyond the warn bound",
+            )
+            .at_labelled(critical.span, "critical")
+            .with_label(warn.span, "warn")
+            .with_help(expected),
         );
     }
 }
@@ -221,9 +297,16 @@ impl Cx<'_> {
             .map(|m| m.node)
             .or(journey.min_sample.as_ref().map(|m| m.node));
         let mut sides = Vec::new();
-        for (name, side) in [(SideName::Security, &p.security), (SideName::Experience, &p.experience)] {
+        for (name, side) in [
+            (SideName::Security, &p.security),
+            (SideName::Experience, &p.experience),
+        ] {
             let Some(side) = side else {
-                let word = if name == SideName::Security { "security" } else { "experience" };
+                let word = if name == SideName::Security {
+                    "security"
+                } else {
+                    "experience"
+                };
                 self.error(
                     Diagnostic::new(codes::MISSING_KEY, format!("pair `{}` has no {word} side", p.name.node))
                         .at(p.name.span)
@@ -254,7 +337,10 @@ impl Cx<'_> {
         })
     }
 
-    #[allow(clippy::too_many_arguments, reason = "one call site; the inputs are the resolution scope")]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one call site; the inputs are the resolution scope"
+    )]
     fn side(
         &mut self,
         journey: &ast::Journey,
@@ -267,11 +353,21 @@ impl Cx<'_> {
         floor: u64,
     ) -> Option<model::PairSide> {
         let Some(metric) = metrics.get(&side.metric.node) else {
-            if !journey.metrics.iter().any(|m| m.name.node == side.metric.node) {
+            if !journey
+                .metrics
+                .iter()
+                .any(|m| m.name.node == side.metric.node)
+            {
                 self.error(
-                    Diagnostic::new(codes::UNKNOWN_METRIC, format!("unknown metric `{}`", side.metric.node))
-                        .at(side.metric.span)
-                        .with_help_opt(did_you_mean(&side.metric.node, journey.metrics.iter().map(|m| m.name.node.as_str()))),
+                    Diagnostic::new(
+                        codes::UNKNOWN_METRIC,
+                        format!("unknown metric `{}`", side.metric.node),
+                    )
+                    .at(side.metric.span)
+                    .with_help_opt(did_you_mean(
+                        &side.metric.node,
+                        journey.metrics.iter().map(|m| m.name.node.as_str()),
+                    )),
                 );
             }
             return None;
@@ -319,25 +415,42 @@ impl Cx<'_> {
                 self.error(
                     Diagnostic::new(
                         codes::BAD_OVERRIDE,
-                        format!("journey `{}` is not broken down by `{}`", journey.name.node, o.dimension.node),
+                        format!(
+                            "journey `{}` is not broken down by `{}`",
+                            journey.name.node, o.dimension.node
+                        ),
                     )
                     .at(o.dimension.span)
-                    .with_help_opt(did_you_mean(&o.dimension.node, journey.cohorts.iter().map(|c| c.node.as_str())))
+                    .with_help_opt(did_you_mean(
+                        &o.dimension.node,
+                        journey.cohorts.iter().map(|c| c.node.as_str()),
+                    ))
                     .with_note(format!(
                         "its cohorts are {}",
                         if journey.cohorts.is_empty() {
                             "none".to_string()
                         } else {
-                            journey.cohorts.iter().map(|c| format!("`{}`", c.node)).collect::<Vec<_>>().join(", ")
+                            journey
+                                .cohorts
+                                .iter()
+                                .map(|c| format!("`{}`", c.node))
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         }
                     )),
                 );
             }
-            if overrides.iter().any(|x| x.dimension == o.dimension.node && x.value == o.value.node) {
+            if overrides
+                .iter()
+                .any(|x| x.dimension == o.dimension.node && x.value == o.value.node)
+            {
                 self.error(
                     Diagnostic::new(
                         codes::BAD_OVERRIDE,
-                        format!("the cohort `{} = {}` is overridden twice", o.dimension.node, o.value.node),
+                        format!(
+                            "the cohort `{} = {}` is overridden twice",
+                            o.dimension.node, o.value.node
+                        ),
                     )
                     .at(o.span),
                 );
@@ -355,7 +468,10 @@ impl Cx<'_> {
                 value: o.value.node.clone(),
                 warn,
                 critical,
-                min_sample: o.min_sample.as_ref().map_or(min_sample, |m| m.node.max(floor)),
+                min_sample: o
+                    .min_sample
+                    .as_ref()
+                    .map_or(min_sample, |m| m.node.max(floor)),
             });
         }
         Some(model::PairSide {
@@ -367,7 +483,14 @@ impl Cx<'_> {
         })
     }
 
-    fn bounds(&mut self, warn: &Option<Threshold>, critical: &Option<Threshold>, measure: Measure, good: Good, what: &str) {
+    fn bounds(
+        &mut self,
+        warn: &Option<Threshold>,
+        critical: &Option<Threshold>,
+        measure: Measure,
+        good: Good,
+        what: &str,
+    ) {
         let metric = what.trim_matches('`');
         for t in [warn, critical].into_iter().flatten() {
             check_units(self, t, measure, what);
@@ -378,7 +501,12 @@ impl Cx<'_> {
         }
     }
 
-    fn tradeoff(&mut self, t: &crate::span::Spanned<ast::Tradeoff>, p: &ast::Pair, metrics: &IndexMap<String, model::Metric>) {
+    fn tradeoff(
+        &mut self,
+        t: &crate::span::Spanned<ast::Tradeoff>,
+        p: &ast::Pair,
+        metrics: &IndexMap<String, model::Metric>,
+    ) {
         let rule = &t.node;
         if rule.degrading.node == rule.improving.node {
             self.error(
@@ -398,34 +526,48 @@ impl Cx<'_> {
             QuantityUnit::Percent => {}
             QuantityUnit::Points if matches!(measure, Measure::Fraction | Measure::Any) => {}
             QuantityUnit::Points => self.error(
-                Diagnostic::new(codes::BAD_TRADEOFF, format!("`pp` measures rates, but that side is {}", measure.noun()))
-                    .at(rule.amount.span)
-                    .with_help("write the change in percent"),
+                Diagnostic::new(
+                    codes::BAD_TRADEOFF,
+                    format!("`pp` measures rates, but that side is {}", measure.noun()),
+                )
+                .at(rule.amount.span)
+                .with_help("write the change in percent"),
             ),
             _ => self.error(
-                Diagnostic::new(codes::BAD_TRADEOFF, "a trade-off amount is written in `%` or `pp`")
-                    .at(rule.amount.span),
+                Diagnostic::new(
+                    codes::BAD_TRADEOFF,
+                    "a trade-off amount is written in `%` or `pp`",
+                )
+                .at(rule.amount.span),
             ),
         }
         if let Some(sev) = &rule.severity
             && !crate::syntax::yaml::shape::SEVERITIES.contains(&sev.node.as_str())
         {
             self.error(
-                Diagnostic::new(codes::INVALID_VALUE, format!("unknown severity `{}`", sev.node))
-                    .at(sev.span)
-                    .with_help("a severity is `warn` or `critical`"),
+                Diagnostic::new(
+                    codes::INVALID_VALUE,
+                    format!("unknown severity `{}`", sev.node),
+                )
+                .at(sev.span)
+                .with_help("a severity is `warn` or `critical`"),
             );
         }
     }
 
     /// Resolves framework references; `None` if any failed.
-    pub(super) fn mappings(&mut self, refs: &[crate::span::Spanned<String>]) -> Option<Vec<model::Mapping>> {
+    pub(super) fn mappings(
+        &mut self,
+        refs: &[crate::span::Spanned<String>],
+    ) -> Option<Vec<model::Mapping>> {
         let mut out = Vec::new();
         let mut failed = false;
         for r in refs {
             match self.catalogs.resolve(&r.node) {
                 Ok(resolved) => {
-                    if out.iter().any(|m: &model::Mapping| m.framework == resolved.catalog.framework && m.id == resolved.control.id) {
+                    if out.iter().any(|m: &model::Mapping| {
+                        m.framework == resolved.catalog.framework && m.id == resolved.control.id
+                    }) {
                         continue;
                     }
                     out.push(model::Mapping {
@@ -437,7 +579,11 @@ impl Cx<'_> {
                 }
                 Err(e) => {
                     failed = true;
-                    self.error(Diagnostic::new(e.code(), e.message()).at(r.span).with_help_opt(e.help()));
+                    self.error(
+                        Diagnostic::new(e.code(), e.message())
+                            .at(r.span)
+                            .with_help_opt(e.help()),
+                    );
                 }
             }
         }
@@ -456,18 +602,24 @@ impl Cx<'_> {
                 Ok(date) => Some(date),
                 Err(_) => {
                     self.error(
-                        Diagnostic::new(codes::BAD_DATE, format!("`{}` is not a calendar date", d.node))
-                            .at(d.span)
-                            .with_help("write the date as YYYY-MM-DD, e.g. 2026-03-15"),
+                        Diagnostic::new(
+                            codes::BAD_DATE,
+                            format!("`{}` is not a calendar date", d.node),
+                        )
+                        .at(d.span)
+                        .with_help("write the date as YYYY-MM-DD, e.g. 2026-03-15"),
                     );
                     None
                 }
             },
             None => {
                 self.error(
-                    Diagnostic::new(codes::MISSING_KEY, format!("control change `{}` has no date", c.name.node))
-                        .at(c.name.span)
-                        .with_help("add the date the change took effect"),
+                    Diagnostic::new(
+                        codes::MISSING_KEY,
+                        format!("control change `{}` has no date", c.name.node),
+                    )
+                    .at(c.name.span)
+                    .with_help("add the date the change took effect"),
                 );
                 None
             }
@@ -476,9 +628,12 @@ impl Cx<'_> {
         for j in &c.journeys {
             if !journeys.contains_key(&j.node) {
                 self.error(
-                    Diagnostic::new(codes::UNKNOWN_JOURNEY, format!("unknown journey `{}`", j.node))
-                        .at(j.span)
-                        .with_help_opt(did_you_mean(&j.node, journeys.keys().map(String::as_str))),
+                    Diagnostic::new(
+                        codes::UNKNOWN_JOURNEY,
+                        format!("unknown journey `{}`", j.node),
+                    )
+                    .at(j.span)
+                    .with_help_opt(did_you_mean(&j.node, journeys.keys().map(String::as_str))),
                 );
             } else if !touched.contains(&j.node) {
                 touched.push(j.node.clone());
@@ -503,14 +658,20 @@ impl Cx<'_> {
                 Some(_) => outcomes.push(o.node.clone()),
             }
         }
-        let window = c.window.as_ref().map_or(ast::Duration { seconds: 14 * 86_400 }, |w| w.node);
+        let window = c
+            .window
+            .as_ref()
+            .map_or(ast::Duration::days(14), |w| w.node);
         if let Some(w) = &c.window
             && (w.node.seconds == 0 || w.node.seconds % 3600 != 0)
         {
             self.error(
-                Diagnostic::new(codes::INVALID_VALUE, "a comparison window is a whole number of hours or more")
-                    .at(w.span)
-                    .with_help("write it in days or weeks: `14d`, `4w`"),
+                Diagnostic::new(
+                    codes::INVALID_VALUE,
+                    "a comparison window is a whole number of hours or more",
+                )
+                .at(w.span)
+                .with_help("write it in days or weeks: `14d`, `4w`"),
             );
         }
         let compare = match &c.compare {
@@ -520,10 +681,15 @@ impl Cx<'_> {
                     self.error(
                         Diagnostic::new(
                             codes::BAD_COMPARISON,
-                            format!("journey `{}` is not broken down by `{}`", journey.name.node, dimension.node),
+                            format!(
+                                "journey `{}` is not broken down by `{}`",
+                                journey.name.node, dimension.node
+                            ),
                         )
                         .at(dimension.span)
-                        .with_help("compare with a cohort of one of the journey's cohort dimensions"),
+                        .with_help(
+                            "compare with a cohort of one of the journey's cohort dimensions",
+                        ),
                     );
                 }
                 Some(model::Comparison::Cohort {
@@ -534,15 +700,21 @@ impl Cx<'_> {
             Some(ast::Comparison::Journey(j)) => {
                 if !journeys.contains_key(&j.node) {
                     self.error(
-                        Diagnostic::new(codes::UNKNOWN_JOURNEY, format!("unknown journey `{}`", j.node))
-                            .at(j.span)
-                            .with_help_opt(did_you_mean(&j.node, journeys.keys().map(String::as_str))),
+                        Diagnostic::new(
+                            codes::UNKNOWN_JOURNEY,
+                            format!("unknown journey `{}`", j.node),
+                        )
+                        .at(j.span)
+                        .with_help_opt(did_you_mean(&j.node, journeys.keys().map(String::as_str))),
                     );
                 } else if touched.contains(&j.node) {
                     self.error(
-                        Diagnostic::new(codes::BAD_COMPARISON, format!("journey `{}` is touched by the change itself", j.node))
-                            .at(j.span)
-                            .with_help("a comparison must be something the change did not touch"),
+                        Diagnostic::new(
+                            codes::BAD_COMPARISON,
+                            format!("journey `{}` is touched by the change itself", j.node),
+                        )
+                        .at(j.span)
+                        .with_help("a comparison must be something the change did not touch"),
                     );
                 }
                 Some(model::Comparison::Journey(j.node.clone()))

@@ -15,8 +15,23 @@ use crate::syntax::ast::SqlText;
 
 /// Aggregate functions that cannot appear in a per-row fragment.
 const AGGREGATES: &[&str] = &[
-    "count", "sum", "avg", "min", "max", "stddev", "variance", "percentile_cont", "percentile_disc", "median",
-    "array_agg", "string_agg", "listagg", "any_value", "approx_count_distinct", "quantile", "quantile_cont",
+    "count",
+    "sum",
+    "avg",
+    "min",
+    "max",
+    "stddev",
+    "variance",
+    "percentile_cont",
+    "percentile_disc",
+    "median",
+    "array_agg",
+    "string_agg",
+    "listagg",
+    "any_value",
+    "approx_count_distinct",
+    "quantile",
+    "quantile_cont",
 ];
 
 /// Parses a fragment as one SQL expression.
@@ -30,7 +45,9 @@ pub fn parse_expr(sql: &SqlText) -> Result<Expr, Diagnostic> {
     let next = parser.peek_token();
     if next.token != Token::EOF {
         let at = offset(&sql.text, next.span.start).unwrap_or(0);
-        let end = offset(&sql.text, next.span.end).unwrap_or(at + 1).max(at + 1);
+        let end = offset(&sql.text, next.span.end)
+            .unwrap_or(at + 1)
+            .max(at + 1);
         let (message, help) = if next.token == Token::SemiColon {
             (
                 "a SQL fragment cannot end a statement with `;`".to_string(),
@@ -81,9 +98,11 @@ fn check_constructs(sql: &SqlText, expr: &Expr) -> Result<(), Diagnostic> {
     } else {
         "a fragment is evaluated on one row; aggregation is what metrics do"
     };
-    Err(Diagnostic::new(code, format!("a SQL fragment cannot contain {what}"))
-        .at_labelled(sql.span_of(at..at + len), what.clone())
-        .with_help(help))
+    Err(
+        Diagnostic::new(code, format!("a SQL fragment cannot contain {what}"))
+            .at_labelled(sql.span_of(at..at + len), what.clone())
+            .with_help(help),
+    )
 }
 
 #[derive(Default)]
@@ -95,31 +114,49 @@ impl Visitor for Forbidden {
     type Break = ();
 
     fn pre_visit_query(&mut self, _query: &sqlparser::ast::Query) -> ControlFlow<()> {
-        self.found = Some((codes::SQL_SUBQUERY, "a subquery".to_string(), "select".to_string()));
+        self.found = Some((
+            codes::SQL_SUBQUERY,
+            "a subquery".to_string(),
+            "select".to_string(),
+        ));
         ControlFlow::Break(())
     }
 
     fn pre_visit_expr(&mut self, expr: &Expr) -> ControlFlow<()> {
         let found = match expr {
-            Expr::Subquery(_) | Expr::Exists { .. } => {
-                Some((codes::SQL_SUBQUERY, "a subquery".to_string(), "select".to_string()))
-            }
+            Expr::Subquery(_) | Expr::Exists { .. } => Some((
+                codes::SQL_SUBQUERY,
+                "a subquery".to_string(),
+                "select".to_string(),
+            )),
             Expr::Function(f) => {
                 let name = f.name.to_string().to_lowercase();
                 if f.over.is_some() {
-                    Some((codes::SQL_FORBIDDEN, "a window function".to_string(), "over".to_string()))
+                    Some((
+                        codes::SQL_FORBIDDEN,
+                        "a window function".to_string(),
+                        "over".to_string(),
+                    ))
                 } else if AGGREGATES.contains(&name.as_str()) {
-                    Some((codes::SQL_FORBIDDEN, format!("the aggregate `{name}`"), name))
+                    Some((
+                        codes::SQL_FORBIDDEN,
+                        format!("the aggregate `{name}`"),
+                        name,
+                    ))
                 } else {
                     None
                 }
             }
-            Expr::Wildcard(_) | Expr::QualifiedWildcard(..) => {
-                Some((codes::SQL_FORBIDDEN, "a wildcard".to_string(), "*".to_string()))
-            }
-            Expr::Value(v) if matches!(v.value, sqlparser::ast::Value::Placeholder(_)) => {
-                Some((codes::SQL_FORBIDDEN, "a placeholder".to_string(), v.value.to_string()))
-            }
+            Expr::Wildcard(_) | Expr::QualifiedWildcard(..) => Some((
+                codes::SQL_FORBIDDEN,
+                "a wildcard".to_string(),
+                "*".to_string(),
+            )),
+            Expr::Value(v) if matches!(v.value, sqlparser::ast::Value::Placeholder(_)) => Some((
+                codes::SQL_FORBIDDEN,
+                "a placeholder".to_string(),
+                v.value.to_string(),
+            )),
             _ => None,
         };
         match found {
@@ -138,12 +175,18 @@ fn error(sql: &SqlText, e: &ParserError) -> Diagnostic {
         ParserError::RecursionLimitExceeded => "the expression nests too deeply".to_string(),
     };
     let (message, location) = split_location(&raw);
-    let at = location.and_then(|l| offset(&sql.text, l)).unwrap_or(sql.text.len());
+    let at = location
+        .and_then(|l| offset(&sql.text, l))
+        .unwrap_or(sql.text.len());
     let end = sql.text[at.min(sql.text.len())..]
         .find(|c: char| c.is_whitespace())
         .map_or(sql.text.len(), |n| at + n)
         .max(at + 1);
-    let message = lower_first(&message.replace("Expected: ", "expected ").replace(", found: ", ", found "));
+    let message = lower_first(
+        &message
+            .replace("Expected: ", "expected ")
+            .replace(", found: ", ", found "),
+    );
     Diagnostic::new(codes::SQL_SYNTAX, format!("invalid SQL: {message}"))
         .at_labelled(sql.span_of(at..end), "here")
         .with_help("a fragment is one SQL expression, such as `event_name = 'login_attempt'`")

@@ -5,7 +5,10 @@ use std::path::Path;
 use serde_json::json;
 
 use super::fs::{OsFs, write_atomic};
-use super::{CatalogsArgs, CheckArgs, ConvertArgs, EXIT_ERRORS, EXIT_OK, EXIT_USAGE, ExplainArgs, FmtArgs, Format, InitArgs, OutputArgs, Target};
+use super::{
+    CatalogsArgs, CheckArgs, ConvertArgs, EXIT_ERRORS, EXIT_OK, EXIT_USAGE, ExplainArgs, FmtArgs,
+    Format, InitArgs, OutputArgs, Target,
+};
 use crate::catalog::Catalogs;
 use crate::check::{self, Checked};
 use crate::codes;
@@ -25,7 +28,12 @@ pub(super) fn check(args: &CheckArgs) -> u8 {
             deny_warnings: args.deny.is_some(),
         },
     );
-    report(&loaded, &checked.diagnostics, args.output, summary(&checked));
+    report(
+        &loaded,
+        &checked.diagnostics,
+        args.output,
+        summary(&checked),
+    );
     exit_code(&loaded, &checked.diagnostics)
 }
 
@@ -56,11 +64,21 @@ fn exit_code(loaded: &Loaded, diagnostics: &[Diagnostic]) -> u8 {
 
 /// Prints findings: rendered on stderr and a summary on stdout for text,
 /// one JSON object on stdout for json.
-fn report(loaded: &Loaded, diagnostics: &[Diagnostic], output: OutputArgs, summary: serde_json::Value) {
+fn report(
+    loaded: &Loaded,
+    diagnostics: &[Diagnostic],
+    output: OutputArgs,
+    summary: serde_json::Value,
+) {
     report_in(&loaded.sources, diagnostics, output, summary);
 }
 
-fn report_in(sources: &SourceMap, diagnostics: &[Diagnostic], output: OutputArgs, summary: serde_json::Value) {
+fn report_in(
+    sources: &SourceMap,
+    diagnostics: &[Diagnostic],
+    output: OutputArgs,
+    summary: serde_json::Value,
+) {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
     match output.format {
@@ -72,7 +90,10 @@ fn report_in(sources: &SourceMap, diagnostics: &[Diagnostic], output: OutputArgs
                 "summary": summary,
                 "diagnostics": diagnostic::to_json(diagnostics, sources),
             });
-            println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&value).unwrap_or_default()
+            );
         }
         Format::Text => {
             let text = diagnostic::render_text(
@@ -83,9 +104,18 @@ fn report_in(sources: &SourceMap, diagnostics: &[Diagnostic], output: OutputArgs
                 },
             );
             eprint!("{text}");
-            let counts = format!("{errors} error{}, {warnings} warning{}", plural(errors), plural(warnings));
+            let counts = format!(
+                "{errors} error{}, {warnings} warning{}",
+                plural(errors),
+                plural(warnings)
+            );
             if let Some(name) = summary.get("scorecard").and_then(|n| n.as_str()) {
-                let n = |k: &str| summary.get(k).and_then(serde_json::Value::as_u64).unwrap_or(0);
+                let n = |k: &str| {
+                    summary
+                        .get(k)
+                        .and_then(serde_json::Value::as_u64)
+                        .unwrap_or(0)
+                };
                 println!(
                     "checked `{name}`: {} journeys, {} metrics, {} pairs, {} sources; {counts}",
                     n("journeys"),
@@ -123,7 +153,11 @@ pub(super) fn fmt(args: &FmtArgs) -> u8 {
     };
     let mut changed = Vec::new();
     for out in rewrite::format(&loaded) {
-        let current = loaded.sources.files().find(|(_, f)| f.name == out.from).map(|(_, f)| f.text.as_str());
+        let current = loaded
+            .sources
+            .files()
+            .find(|(_, f)| f.name == out.from)
+            .map(|(_, f)| f.text.as_str());
         if current == Some(out.text.as_str()) {
             continue;
         }
@@ -135,7 +169,11 @@ pub(super) fn fmt(args: &FmtArgs) -> u8 {
             return EXIT_USAGE;
         }
     }
-    let verb = if args.check { "would reformat" } else { "reformatted" };
+    let verb = if args.check {
+        "would reformat"
+    } else {
+        "reformatted"
+    };
     match args.output.format {
         Format::Json => println!("{}", json!({ "changed": changed, "check": args.check })),
         Format::Text => {
@@ -144,7 +182,11 @@ pub(super) fn fmt(args: &FmtArgs) -> u8 {
             }
         }
     }
-    if args.check && !changed.is_empty() { EXIT_ERRORS } else { EXIT_OK }
+    if args.check && !changed.is_empty() {
+        EXIT_ERRORS
+    } else {
+        EXIT_OK
+    }
 }
 
 pub(super) fn convert(args: &ConvertArgs) -> u8 {
@@ -162,7 +204,10 @@ pub(super) fn convert(args: &ConvertArgs) -> u8 {
             print!("{}", single.text);
             return EXIT_OK;
         }
-        eprintln!("error: this scorecard has {} files; give a folder to write them to with --out", outputs.len());
+        eprintln!(
+            "error: this scorecard has {} files; give a folder to write them to with --out",
+            outputs.len()
+        );
         return EXIT_USAGE;
     };
     // Write every file or none: render all first, then write.
@@ -191,7 +236,8 @@ pub(super) fn explain(args: &ExplainArgs) -> u8 {
         }
         None => {
             let names = codes::ALL.iter().flat_map(|c| [c.code.as_str(), c.name]);
-            let hint = diagnostic::did_you_mean(&args.code, names).unwrap_or_else(|| "`scorec explain list` lists every code".into());
+            let hint = diagnostic::did_you_mean(&args.code, names)
+                .unwrap_or_else(|| "`scorec explain list` lists every code".into());
             eprintln!("error: no diagnostic code `{}`; {hint}", args.code);
             EXIT_USAGE
         }
@@ -203,7 +249,10 @@ pub(super) fn catalogs(args: &CatalogsArgs) -> u8 {
     match (args.action.as_str(), &args.id) {
         ("list", _) => {
             match args.format {
-                Format::Json => println!("{}", serde_json::to_string_pretty(&catalogs.catalogs()).unwrap_or_default()),
+                Format::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&catalogs.catalogs()).unwrap_or_default()
+                ),
                 Format::Text => print!("{}", catalogs.list_text()),
             }
             EXIT_OK
@@ -215,21 +264,34 @@ pub(super) fn catalogs(args: &CatalogsArgs) -> u8 {
                         let value = catalogs
                             .find_catalog(id)
                             .map(|c| serde_json::to_value(c).unwrap_or_default())
-                            .or_else(|| catalogs.resolve(id).ok().map(|r| serde_json::to_value(r.control).unwrap_or_default()));
-                        println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+                            .or_else(|| {
+                                catalogs
+                                    .resolve(id)
+                                    .ok()
+                                    .map(|r| serde_json::to_value(r.control).unwrap_or_default())
+                            });
+                        println!(
+                            "{}",
+                            serde_json::to_string_pretty(&value).unwrap_or_default()
+                        );
                     }
                     Format::Text => print!("{text}"),
                 }
                 EXIT_OK
             }
             None => {
-                let message = catalogs.resolve(id).err().map_or_else(|| format!("no catalog or control `{id}`"), |e| e.message());
+                let message = catalogs
+                    .resolve(id)
+                    .err()
+                    .map_or_else(|| format!("no catalog or control `{id}`"), |e| e.message());
                 eprintln!("error: {message}");
                 EXIT_USAGE
             }
         },
         _ => {
-            eprintln!("error: `scorec catalogs show` needs a catalog or control, e.g. `csf` or `csf:DE.AE-02`");
+            eprintln!(
+                "error: `scorec catalogs show` needs a catalog or control, e.g. `csf` or `csf:DE.AE-02`"
+            );
             EXIT_USAGE
         }
     }
@@ -240,8 +302,15 @@ pub(super) const STARTER: &str = include_str!("../../examples/starter/scorecard.
 
 pub(super) fn init(args: &InitArgs) -> u8 {
     let path = args.dir.join("scorecard.yaml");
-    if let Some(existing) = load::ROOT_NAMES.iter().map(|n| args.dir.join(n)).find(|p| p.exists()) {
-        eprintln!("error: `{}` already exists; scorec init never overwrites a scorecard", existing.display());
+    if let Some(existing) = load::ROOT_NAMES
+        .iter()
+        .map(|n| args.dir.join(n))
+        .find(|p| p.exists())
+    {
+        eprintln!(
+            "error: `{}` already exists; scorec init never overwrites a scorecard",
+            existing.display()
+        );
         return EXIT_USAGE;
     }
     if let Err(e) = write_atomic(&path, STARTER.as_bytes()) {

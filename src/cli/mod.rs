@@ -1,6 +1,10 @@
 //! The command line: parses arguments, reads files, prints, and picks the
 //! exit code. The only module that does I/O; everything else returns values.
-#![allow(clippy::print_stdout, clippy::print_stderr, reason = "the CLI is where scorec talks to the terminal")]
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "the CLI is where scorec talks to the terminal"
+)]
 
 mod commands;
 pub mod fs;
@@ -93,7 +97,10 @@ impl OutputArgs {
         match self.color {
             Color::Always => true,
             Color::Never => false,
-            Color::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal(),
+            Color::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stderr().is_terminal()
+            }
         }
     }
 }
@@ -197,7 +204,10 @@ pub fn run(cli: Cli) -> u8 {
         Command::Init(args) => commands::init(&args),
         Command::Schema => {
             let schema = crate::syntax::yaml::shape::json_schema();
-            println!("{}", serde_json::to_string_pretty(&schema).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&schema).unwrap_or_default()
+            );
             EXIT_OK
         }
     }

@@ -51,25 +51,70 @@ pub fn attach(mut comments: Vec<(usize, String)>, doc: &mut Document) {
         journeys,
         trailing_comments,
     } = doc;
-    let mut slots: Vec<(u32, &mut Comments)> = Vec::new();
+    // Each declaration is a slot: (start, end, comments).
+    let mut slots: Vec<(u32, u32, &mut Comments)> = Vec::new();
     if let Some(header) = header {
-        slots.push((header.span.start, &mut header.comments));
+        slots.push((header.span.start, header.span.end, &mut header.comments));
     }
-    slots.extend(tiers.iter_mut().map(|t| (t.span.start, &mut t.comments)));
-    slots.extend(sources.iter_mut().map(|s| (s.span.start, &mut s.comments)));
-    slots.extend(events.iter_mut().map(|e| (e.span.start, &mut e.comments)));
+    slots.extend(
+        tiers
+            .iter_mut()
+            .map(|t| (t.span.start, t.span.end, &mut t.comments)),
+    );
+    slots.extend(
+        sources
+            .iter_mut()
+            .map(|s| (s.span.start, s.span.end, &mut s.comments)),
+    );
+    slots.extend(
+        events
+            .iter_mut()
+            .map(|e| (e.span.start, e.span.end, &mut e.comments)),
+    );
     for journey in journeys {
-        slots.push((journey.span.start, &mut journey.comments));
-        slots.extend(journey.metrics.iter_mut().map(|m| (m.span.start, &mut m.comments)));
-        slots.extend(journey.pairs.iter_mut().map(|p| (p.span.start, &mut p.comments)));
-        slots.extend(journey.changes.iter_mut().map(|c| (c.span.start, &mut c.comments)));
+        slots.push((journey.span.start, journey.span.end, &mut journey.comments));
+        slots.extend(
+            journey
+                .metrics
+                .iter_mut()
+                .map(|m| (m.span.start, m.span.end, &mut m.comments)),
+        );
+        slots.extend(
+            journey
+                .pairs
+                .iter_mut()
+                .map(|p| (p.span.start, p.span.end, &mut p.comments)),
+        );
+        slots.extend(
+            journey
+                .changes
+                .iter_mut()
+                .map(|c| (c.span.start, c.span.end, &mut c.comments)),
+        );
     }
-    slots.sort_by_key(|(start, _)| *start);
+    slots.sort_by_key(|(start, _, _)| *start);
     comments.sort_by_key(|(at, _)| *at);
     for (at, text) in comments {
-        let next = slots.partition_point(|(start, _)| *start as usize <= at);
-        match slots.get_mut(next) {
-            Some((_, slot)) => slot.push(text),
+        let at = at as u32;
+        // The innermost declaration the comment sits inside, if any.
+        let container = slots
+            .iter()
+            .enumerate()
+            .filter(|(_, (start, end, _))| *start <= at && at < *end)
+            .max_by_key(|(_, (start, _, _))| *start)
+            .map(|(i, (_, end, _))| (i, *end));
+        let next = slots.partition_point(|(start, _, _)| *start <= at);
+        // A comment belongs to the next declaration, unless that one lies
+        // outside the declaration the comment is written in: then it is a
+        // note on that enclosing declaration.
+        let target = match (container, slots.get(next)) {
+            (Some((i, end)), Some((start, _, _))) if *start >= end => Some(i),
+            (Some((i, _)), None) => Some(i),
+            (_, Some(_)) => Some(next),
+            (None, None) => None,
+        };
+        match target.and_then(|i| slots.get_mut(i)) {
+            Some((_, _, slot)) => slot.push(text),
             None => trailing_comments.push(text),
         }
     }

@@ -5,6 +5,11 @@
 //! nodes. Comments are silent in the grammar; [`comments`] recovers them from
 //! the text and attaches them to the declarations.
 
+#![allow(
+    clippy::result_large_err,
+    reason = "front-ends return a `Diagnostic` by value, as `expr` does; it is built once per failed parse"
+)]
+
 use pest::Parser as _;
 use pest::iterators::Pair;
 
@@ -23,10 +28,7 @@ use crate::span::{FileId, Span, Spanned};
 /// second one is an error rather than silently replacing the first.
 pub fn parse(file: FileId, text: &str) -> Result<Document, Diagnostic> {
     let origin = Origin::direct(file, 0, text.len());
-    let cx = Cx {
-        text,
-        origin: &origin,
-    };
+    let cx = Cx { origin: &origin };
     let root = ScorecParser::parse(Rule::file, text)
         .map_err(|e| syntax_error_with(codes::DSL_SYNTAX, &e, &origin, describe))?
         .next()
@@ -101,6 +103,15 @@ fn describe(rule: &Rule) -> String {
         Rule::c_washout => "washout",
         Rule::c_compare => "compare",
         Rule::compare_cohort => "cohort",
+        // Named only in "given twice" errors: their keyword rule is what an
+        // "expected" message names.
+        Rule::sc_min_sample => "min_sample",
+        Rule::tier_severity => "severity",
+        Rule::src_entity => "entity",
+        Rule::src_session => "session",
+        Rule::owner_security => "owners security",
+        Rule::warn_clause => "warn",
+        Rule::critical_clause => "critical",
         other => return grammar::describe(other),
     };
     format!("`{keyword}`")
@@ -115,33 +126,29 @@ fn header(cx: &Cx<'_>, pair: Pair<'_, Rule>) -> Result<Header, Diagnostic> {
     let mut includes = Vec::new();
     let mut catalogs = Vec::new();
     for part in pair.into_inner() {
-        let at = cx.span(&part);
+        let at = Stmt::of(cx, &part);
         match part.as_rule() {
             Rule::scorecard_name => name = Some(cx.name(&part)),
             Rule::string if name.is_none() => name = Some(cx.string(&part)),
             Rule::string => title = Some(cx.string(&part)),
-            Rule::sc_description => set(&mut description, cx.string(&last(part)), "description", at)?,
-            Rule::sc_dialect => set(&mut defaults.dialect, cx.name(&last(part)), "dialect", at)?,
-            Rule::sc_grain => set(&mut defaults.grain, cx.name(&last(part)), "grain", at)?,
-            Rule::sc_timezone => set(&mut defaults.timezone, cx.string(&last(part)), "timezone", at)?,
-            Rule::sc_min_sample => set(&mut defaults.min_sample, cx.integer(&last(part)), "min_sample", at)?,
-            Rule::sc_week_start => set(&mut defaults.week_start, cx.name(&last(part)), "week_start", at)?,
-            Rule::sc_dedupe_lookback => set(
-                &mut defaults.dedupe_lookback,
-                cx.duration(&last(part)),
-                "dedupe_lookback",
-                at,
-            )?,
+            Rule::sc_description => set(&mut description, cx.string(&last(part)), &at)?,
+            Rule::sc_dialect => set(&mut defaults.dialect, cx.name(&last(part)), &at)?,
+            Rule::sc_grain => set(&mut defaults.grain, cx.name(&last(part)), &at)?,
+            Rule::sc_timezone => set(&mut defaults.timezone, cx.string(&last(part)), &at)?,
+            Rule::sc_min_sample => set(&mut defaults.min_sample, cx.integer(&last(part)), &at)?,
+            Rule::sc_week_start => set(&mut defaults.week_start, cx.name(&last(part)), &at)?,
+            Rule::sc_dedupe_lookback => {
+                set(&mut defaults.dedupe_lookback, cx.duration(&last(part)), &at)?
+            }
             Rule::sc_attribution_lookback => set(
                 &mut defaults.attribution_lookback,
                 cx.duration(&last(part)),
-                "attribution_lookback",
-                at,
+                &at,
             )?,
             Rule::sc_rollups => {
                 let value = last(part);
                 let rollups = Spanned::new(value.as_str() == "true", cx.span(&value));
-                set(&mut defaults.rollups, rollups, "rollups", at)?;
+                set(&mut defaults.rollups, rollups, &at)?;
             }
             Rule::sc_include => includes.extend(strings(cx, part)),
             Rule::sc_catalogs => catalogs.extend(strings(cx, part)),
@@ -169,12 +176,12 @@ fn tier(cx: &Cx<'_>, pair: Pair<'_, Rule>) -> Result<TierPolicy, Diagnostic> {
     let mut severity = None;
     let mut sign_off = Vec::new();
     for part in pair.into_inner() {
-        let at = cx.span(&part);
+        let at = Stmt::of(cx, &part);
         match part.as_rule() {
             Rule::ident => name = Some(cx.name(&part)),
-            Rule::sc_min_sample => set(&mut min_sample, cx.integer(&last(part)), "min_sample", at)?,
+            Rule::sc_min_sample => set(&mut min_sample, cx.integer(&last(part)), &at)?,
             Rule::tier_require => required_cohorts.extend(names(cx, part)),
-            Rule::tier_severity => set(&mut severity, cx.name(&last(part)), "severity", at)?,
+            Rule::tier_severity => set(&mut severity, cx.name(&last(part)), &at)?,
             Rule::tier_sign_off => sign_off.extend(names(cx, part)),
             // `kw_tier`.
             _ => {}
@@ -210,7 +217,7 @@ fn source(cx: &Cx<'_>, pair: Pair<'_, Rule>) -> Result<Source, Diagnostic> {
         span,
     };
     for part in pair.into_inner() {
-        let at = cx.span(&part);
+        let at = Stmt::of(cx, &part);
         match part.as_rule() {
             Rule::ident => source.name = cx.name(&part),
             Rule::src_table => {
@@ -219,15 +226,15 @@ fn source(cx: &Cx<'_>, pair: Pair<'_, Rule>) -> Result<Source, Diagnostic> {
                     Rule::string => cx.string(&value),
                     _ => cx.name(&value),
                 };
-                set(&mut source.table, table, "table", at)?;
+                set(&mut source.table, table, &at)?;
             }
-            Rule::src_timestamp => set(&mut source.timestamp, cx.name(&last(part)), "timestamp", at)?,
-            Rule::src_entity => set(&mut source.entity, cx.name(&last(part)), "entity", at)?,
-            Rule::src_session => set(&mut source.session, cx.name(&last(part)), "session", at)?,
+            Rule::src_timestamp => set(&mut source.timestamp, cx.name(&last(part)), &at)?,
+            Rule::src_entity => set(&mut source.entity, cx.name(&last(part)), &at)?,
+            Rule::src_session => set(&mut source.session, cx.name(&last(part)), &at)?,
             Rule::src_dedupe => {
                 let mut columns = part.into_inner().map(|p| cx.name(&p));
                 let by = columns.next().expect("grammar: a dedupe key");
-                set(&mut source.dedupe_by, by, "dedupe", at)?;
+                set(&mut source.dedupe_by, by, &at)?;
                 source.dedupe_order = columns.next();
             }
             Rule::src_dimensions => {
@@ -246,10 +253,10 @@ fn source(cx: &Cx<'_>, pair: Pair<'_, Rule>) -> Result<Source, Diagnostic> {
                     source.columns.push(Column { name, ty });
                 }
             }
-            Rule::src_filter => set(&mut source.filter, cx.sql(last(part)), "filter", at)?,
-            Rule::src_freshness => set(&mut source.integrity.freshness, bounds(cx, part)?, "freshness", at)?,
-            Rule::src_volume => set(&mut source.integrity.volume, bounds(cx, part)?, "volume", at)?,
-            Rule::src_duplicates => set(&mut source.integrity.duplicates, bounds(cx, part)?, "duplicates", at)?,
+            Rule::src_filter => set(&mut source.filter, cx.sql(last(part)), &at)?,
+            Rule::src_freshness => set(&mut source.integrity.freshness, bounds(cx, part)?, &at)?,
+            Rule::src_volume => set(&mut source.integrity.volume, bounds(cx, part)?, &at)?,
+            Rule::src_duplicates => set(&mut source.integrity.duplicates, bounds(cx, part)?, &at)?,
             Rule::allow_stmt => source.allow.push(allow(cx, part)),
             // `kw_source`.
             _ => {}
@@ -319,27 +326,27 @@ fn journey(cx: &Cx<'_>, pair: Pair<'_, Rule>) -> Result<Journey, Diagnostic> {
     };
     let mut after_tier = false;
     for part in pair.into_inner() {
-        let at = cx.span(&part);
+        let at = Stmt::of(cx, &part);
         match part.as_rule() {
             Rule::kw_tier => after_tier = true,
             Rule::ident if after_tier => journey.tier = Some(cx.name(&part)),
             Rule::ident => journey.name = cx.name(&part),
             Rule::string => journey.title = Some(cx.string(&part)),
-            Rule::j_description => set(&mut journey.description, cx.string(&last(part)), "description", at)?,
+            Rule::j_description => set(&mut journey.description, cx.string(&last(part)), &at)?,
             Rule::j_steps => journey.steps.extend(names(cx, part)),
             Rule::j_owners => {
                 for owner in part.into_inner() {
-                    let at = cx.span(&owner);
+                    let at = Stmt::of(cx, &owner);
                     let team = cx.string(&last(owner.clone()));
                     if owner.as_rule() == Rule::owner_security {
-                        set(&mut journey.security_owner, team, "owners security", at)?;
+                        set(&mut journey.security_owner, team, &at)?;
                     } else {
-                        set(&mut journey.product_owner, team, "owners product", at)?;
+                        set(&mut journey.product_owner, team, &at)?;
                     }
                 }
             }
             Rule::j_cohorts => journey.cohorts.extend(names(cx, part)),
-            Rule::sc_min_sample => set(&mut journey.min_sample, cx.integer(&last(part)), "min_sample", at)?,
+            Rule::sc_min_sample => set(&mut journey.min_sample, cx.integer(&last(part)), &at)?,
             Rule::metric_decl => journey.metrics.push(metric(cx, part)?),
             Rule::pair_decl => journey.pairs.push(pair_decl(cx, part)?),
             Rule::change_decl => journey.changes.push(change(cx, part)?),
@@ -388,11 +395,11 @@ fn metric(cx: &Cx<'_>, pair: Pair<'_, Rule>) -> Result<Metric, Diagnostic> {
 }
 
 fn metric_stmt(cx: &Cx<'_>, metric: &mut Metric, stmt: Pair<'_, Rule>) -> Result<(), Diagnostic> {
-    let at = cx.span(&stmt);
+    let at = Stmt::of(cx, &stmt);
     match stmt.as_rule() {
-        Rule::m_unit => set(&mut metric.unit, cx.string(&last(stmt)), "unit", at),
-        Rule::j_description => set(&mut metric.description, cx.string(&last(stmt)), "description", at),
-        Rule::sc_min_sample => set(&mut metric.min_sample, cx.integer(&last(stmt)), "min_sample", at),
+        Rule::m_unit => set(&mut metric.unit, cx.string(&last(stmt)), &at),
+        Rule::j_description => set(&mut metric.description, cx.string(&last(stmt)), &at),
+        Rule::sc_min_sample => set(&mut metric.min_sample, cx.integer(&last(stmt)), &at),
         Rule::m_attribute => {
             let mut event = None;
             let mut lookback = None;
@@ -408,9 +415,9 @@ fn metric_stmt(cx: &Cx<'_>, metric: &mut Metric, stmt: Pair<'_, Rule>) -> Result
                 event: event.expect("grammar: an attribution event"),
                 lookback,
                 tie_break,
-                span: at,
+                span: at.span,
             };
-            set(&mut metric.attribution, attribution, "attribute", at)
+            set(&mut metric.attribution, attribution, &at)
         }
         _ => {
             metric.allow.push(allow(cx, stmt));
@@ -434,23 +441,35 @@ fn pair_decl(cx: &Cx<'_>, pair: Pair<'_, Rule>) -> Result<ast::Pair, Diagnostic>
         span,
     };
     for part in pair.into_inner() {
-        let at = cx.span(&part);
+        let at = Stmt::of(cx, &part);
         match part.as_rule() {
             Rule::ident => decl.name = cx.name(&part),
             Rule::pair_side => {
                 let (is_security, side) = pair_side(cx, part)?;
                 if is_security {
-                    set(&mut decl.security, side, "security", at)?;
+                    let at = Stmt {
+                        rule: Rule::kw_security,
+                        ..at
+                    };
+                    set(&mut decl.security, side, &at)?;
                 } else {
-                    set(&mut decl.experience, side, "experience", at)?;
+                    let at = Stmt {
+                        rule: Rule::kw_experience,
+                        ..at
+                    };
+                    set(&mut decl.experience, side, &at)?;
                 }
             }
             Rule::p_tradeoff => {
                 let rule = last(part);
                 let rule_span = cx.span(&rule);
-                set(&mut decl.tradeoff, Spanned::new(cx.tradeoff(rule), rule_span), "tradeoff", at)?;
+                set(
+                    &mut decl.tradeoff,
+                    Spanned::new(cx.tradeoff(rule), rule_span),
+                    &at,
+                )?;
             }
-            Rule::p_action => set(&mut decl.action, cx.string(&last(part)), "action", at)?,
+            Rule::p_action => set(&mut decl.action, cx.string(&last(part)), &at)?,
             Rule::p_maps => {
                 for mapping in part.into_inner() {
                     let value = last(mapping);
@@ -460,7 +479,7 @@ fn pair_decl(cx: &Cx<'_>, pair: Pair<'_, Rule>) -> Result<ast::Pair, Diagnostic>
                     });
                 }
             }
-            Rule::sc_min_sample => set(&mut decl.min_sample, cx.integer(&last(part)), "min_sample", at)?,
+            Rule::sc_min_sample => set(&mut decl.min_sample, cx.integer(&last(part)), &at)?,
             Rule::allow_stmt => decl.allow.push(allow(cx, part)),
             // `kw_pair`.
             _ => {}
@@ -530,11 +549,11 @@ struct Clauses {
 
 impl Clauses {
     fn add(&mut self, cx: &Cx<'_>, clause: Pair<'_, Rule>) -> Result<(), Diagnostic> {
-        let at = cx.span(&clause);
+        let at = Stmt::of(cx, &clause);
         match clause.as_rule() {
-            Rule::warn_clause => set(&mut self.warn, cx.threshold(last(clause)), "warn", at),
-            Rule::critical_clause => set(&mut self.critical, cx.threshold(last(clause)), "critical", at),
-            _ => set(&mut self.min_sample, cx.integer(&last(clause)), "min_sample", at),
+            Rule::warn_clause => set(&mut self.warn, cx.threshold(last(clause)), &at),
+            Rule::critical_clause => set(&mut self.critical, cx.threshold(last(clause)), &at),
+            _ => set(&mut self.min_sample, cx.integer(&last(clause)), &at),
         }
     }
 }
@@ -555,27 +574,28 @@ fn change(cx: &Cx<'_>, pair: Pair<'_, Rule>) -> Result<ControlChange, Diagnostic
         span,
     };
     for part in pair.into_inner() {
-        let at = cx.span(&part);
+        let at = Stmt::of(cx, &part);
         match part.as_rule() {
             Rule::ident => change.name = cx.name(&part),
             Rule::string => change.title = Some(cx.string(&part)),
             Rule::date => change.date = Some(cx.name(&part)),
             Rule::c_journeys => change.journeys.extend(names(cx, part)),
             Rule::c_outcomes => change.outcomes.extend(names(cx, part)),
-            Rule::c_window => set(&mut change.window, cx.duration(&last(part)), "window", at)?,
-            Rule::c_washout => set(&mut change.washout, cx.duration(&last(part)), "washout", at)?,
+            Rule::c_window => set(&mut change.window, cx.duration(&last(part)), &at)?,
+            Rule::c_washout => set(&mut change.washout, cx.duration(&last(part)), &at)?,
             Rule::c_compare => {
                 let target = last(part);
                 let comparison = match target.as_rule() {
                     Rule::compare_cohort => {
                         let mut parts = target.into_inner();
-                        let dimension = cx.name(&parts.next().expect("grammar: a cohort dimension"));
+                        let dimension =
+                            cx.name(&parts.next().expect("grammar: a cohort dimension"));
                         let value = cx.string(&parts.next().expect("grammar: a cohort value"));
                         Comparison::Cohort { dimension, value }
                     }
                     _ => Comparison::Journey(cx.name(&last(target))),
                 };
-                set(&mut change.compare, comparison, "compare", at)?;
+                set(&mut change.compare, comparison, &at)?;
             }
             Rule::allow_stmt => change.allow.push(allow(cx, part)),
             // `kw_change`, `kw_on`.
@@ -604,16 +624,34 @@ fn strings(cx: &Cx<'_>, stmt: Pair<'_, Rule>) -> Vec<Spanned<String>> {
 
 /// The last inner pair: the value of a `keyword value` statement.
 fn last(pair: Pair<'_, Rule>) -> Pair<'_, Rule> {
-    pair.into_inner().last().expect("grammar: a statement has a value")
+    pair.into_inner()
+        .last()
+        .expect("grammar: a statement has a value")
+}
+
+/// Where a statement is and which rule it is, for "given twice" errors.
+struct Stmt {
+    span: Span,
+    rule: Rule,
+}
+
+impl Stmt {
+    fn of(cx: &Cx<'_>, pair: &Pair<'_, Rule>) -> Stmt {
+        Stmt {
+            span: cx.span(pair),
+            rule: pair.as_rule(),
+        }
+    }
 }
 
 /// Sets a single-valued field, refusing a second statement for it.
-fn set<T>(slot: &mut Option<T>, value: T, what: &str, at: Span) -> Result<(), Diagnostic> {
+fn set<T>(slot: &mut Option<T>, value: T, stmt: &Stmt) -> Result<(), Diagnostic> {
     if slot.is_some() {
+        let what = describe(&stmt.rule);
         return Err(
-            Diagnostic::new(codes::DSL_SYNTAX, format!("`{what}` is given twice"))
-                .at_labelled(at, "second one")
-                .with_help(format!("keep one `{what}` statement")),
+            Diagnostic::new(codes::DSL_SYNTAX, format!("{what} is given twice"))
+                .at_labelled(stmt.span, "second one")
+                .with_help(format!("keep one {what} statement")),
         );
     }
     *slot = Some(value);
@@ -655,7 +693,10 @@ mod tests {
         let d = parse_err(text);
         assert_eq!(d.code, codes::DSL_SYNTAX);
         let span = d.span.expect("a syntax error has a span");
-        (SourceFile::new("t.scorec", text).line_col(span.start as usize), d.message)
+        (
+            SourceFile::new("t.scorec", text).line_col(span.start as usize),
+            d.message,
+        )
     }
 
     #[test]
@@ -667,17 +708,30 @@ mod tests {
         assert_eq!(journey.name.as_str(), "login");
         assert_eq!(journey.title.as_ref().map(|t| t.as_str()), Some("Sign-in"));
         assert_eq!(journey.tier.as_ref().map(|t| t.as_str()), Some("medium"));
-        assert_eq!(journey.security_owner.as_ref().map(|t| t.as_str()), Some("iam-security"));
-        assert_eq!(journey.product_owner.as_ref().map(|t| t.as_str()), Some("growth-auth"));
+        assert_eq!(
+            journey.security_owner.as_ref().map(|t| t.as_str()),
+            Some("iam-security")
+        );
+        assert_eq!(
+            journey.product_owner.as_ref().map(|t| t.as_str()),
+            Some("growth-auth")
+        );
         let cohorts: Vec<&str> = journey.cohorts.iter().map(|c| c.as_str()).collect();
         assert_eq!(cohorts, ["device_type", "region"]);
         let metric = &journey.metrics[0];
         assert_eq!(metric.side.as_ref().map(|s| s.as_str()), Some("experience"));
         assert_eq!(metric.good.as_ref().map(|s| s.as_str()), Some("high"));
-        let Some(Formula::Rate { numerator, denominator }) = metric.formula.as_ref().map(|f| &f.node) else {
+        let Some(Formula::Rate {
+            numerator,
+            denominator,
+        }) = metric.formula.as_ref().map(|f| &f.node)
+        else {
             panic!("a rate")
         };
-        assert_eq!((numerator.event.as_str(), denominator.event.as_str()), ("login_success", "login_attempt"));
+        assert_eq!(
+            (numerator.event.as_str(), denominator.event.as_str()),
+            ("login_success", "login_attempt")
+        );
         let pair = &journey.pairs[0];
         let security = pair.security.as_ref().expect("security side");
         assert_eq!(security.metric.as_str(), "suspicious_login_rate");
@@ -705,7 +759,10 @@ mod tests {
         let journey = &doc.journeys[0];
         assert_eq!(journey.span, Span::new(FileId(0), 0..LOGIN.len() - 1));
         assert_eq!(slice(journey.name.span), "login");
-        assert_eq!(slice(journey.title.as_ref().expect("title").span), "\"Sign-in\"");
+        assert_eq!(
+            slice(journey.title.as_ref().expect("title").span),
+            "\"Sign-in\""
+        );
         let metric = &journey.metrics[1];
         assert_eq!(
             slice(metric.span),
@@ -721,8 +778,14 @@ mod tests {
         assert!(slice(pair.span).starts_with("pair sign_in_health {"));
         assert!(slice(pair.span).ends_with("sp800-63:AAL2\n  }"));
         let experience = pair.experience.as_ref().expect("experience");
-        assert_eq!(slice(experience.span), "experience login_success_rate    warn < 95% critical < 90%");
-        assert_eq!(slice(experience.critical.as_ref().expect("critical").span), "< 90%");
+        assert_eq!(
+            slice(experience.span),
+            "experience login_success_rate    warn < 95% critical < 90%"
+        );
+        assert_eq!(
+            slice(experience.critical.as_ref().expect("critical").span),
+            "< 90%"
+        );
         assert_eq!(slice(pair.maps[1].span), "sp800-63:AAL2");
     }
 
@@ -737,7 +800,10 @@ mod tests {
         let quoted = doc.events[1].filter.as_ref().expect("filter");
         assert_eq!(quoted.text, "a = \"b\"");
         assert_eq!(&text[quoted.span_of(5..6).range()], "b");
-        assert_eq!(doc.events[0].description.as_ref().map(|d| d.as_str()), Some("Risky"));
+        assert_eq!(
+            doc.events[0].description.as_ref().map(|d| d.as_str()),
+            Some("Risky")
+        );
     }
 
     #[test]
@@ -762,7 +828,13 @@ mod tests {
              `min_sample`, `or`, `security` or `experience`, `tradeoff`, `warn` or `{`"
         );
         let (at, message) = located("source s {\n  table t\n  freshness > 2h\n}\n");
-        assert_eq!((at, message.as_str()), ((3, 13), "cannot parse this file: expected `warn` or `critical`"));
+        assert_eq!(
+            (at, message.as_str()),
+            (
+                (3, 13),
+                "cannot parse this file: expected `warn` or `critical`"
+            )
+        );
     }
 
     #[test]
@@ -823,9 +895,12 @@ mod tests {
         let text = "journey j {\n  metric m = count(a followed by b followed by c)\n}\n";
         let ((line, col), _) = located(text);
         assert_eq!((line, col), (2, 36));
-        let ok = "journey j {\n  metric m = count(a followed by b having count per entity > 1)\n}\n";
+        let ok =
+            "journey j {\n  metric m = count(a followed by b having count per entity > 1)\n}\n";
         let doc = parse_ok(ok);
-        let Some(Formula::Count(unit)) = doc.journeys[0].metrics[0].formula.as_ref().map(|f| &f.node) else {
+        let Some(Formula::Count(unit)) =
+            doc.journeys[0].metrics[0].formula.as_ref().map(|f| &f.node)
+        else {
             panic!("a count")
         };
         assert!(unit.frequency.is_some() && unit.followed_by.is_some());

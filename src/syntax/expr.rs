@@ -43,7 +43,10 @@ impl Origin {
             // `}``) points at the end, not one byte past the file.
             let base = self.span.start as usize;
             let end = self.span.end as usize;
-            return Span::new(self.file, (base + range.start).min(end)..(base + range.end).min(end));
+            return Span::new(
+                self.file,
+                (base + range.start).min(end)..(base + range.end).min(end),
+            );
         }
         let sql = SqlText {
             text: String::new(),
@@ -63,7 +66,10 @@ impl Origin {
             let base = self.span.start as usize;
             range.map(|i| (base + i) as u32).collect()
         } else {
-            self.offsets.get(range).map(<[u32]>::to_vec).unwrap_or_default()
+            self.offsets
+                .get(range)
+                .map(<[u32]>::to_vec)
+                .unwrap_or_default()
         }
     }
 }
@@ -100,7 +106,7 @@ pub fn parse_formula(entry: Entry, text: &str, origin: &Origin) -> Result<Formul
     };
     let pair = parse_one(rule, text, origin)?;
     let inner = first(pair);
-    let cx = Cx { text, origin };
+    let cx = Cx { origin };
     Ok(match entry {
         Entry::Formula => cx.formula(inner),
         Entry::Count => Formula::Count(cx.unit(inner)),
@@ -115,7 +121,7 @@ pub fn parse_formula(entry: Entry, text: &str, origin: &Origin) -> Result<Formul
 /// Parses a threshold (`> 2% for 3 windows`).
 pub fn parse_threshold(text: &str, origin: &Origin) -> Result<Threshold, Diagnostic> {
     let pair = parse_one(Rule::threshold_entry, text, origin)?;
-    Ok(Cx { text, origin }.threshold(first(pair)))
+    Ok(Cx { origin }.threshold(first(pair)))
 }
 
 /// Parses a duration (`14d`).
@@ -127,7 +133,7 @@ pub fn parse_duration(text: &str, origin: &Origin) -> Result<Duration, Diagnosti
 /// Parses a trade-off rule.
 pub fn parse_tradeoff(text: &str, origin: &Origin) -> Result<Tradeoff, Diagnostic> {
     let pair = parse_one(Rule::tradeoff_entry, text, origin)?;
-    Ok(Cx { text, origin }.tradeoff(first(pair)))
+    Ok(Cx { origin }.tradeoff(first(pair)))
 }
 
 /// Parses a relating key (`entity`, `session`, a column).
@@ -137,8 +143,11 @@ pub fn parse_key(text: &str, origin: &Origin) -> Result<Key, Diagnostic> {
 }
 
 fn parse_one<'i>(rule: Rule, text: &'i str, origin: &Origin) -> Result<Pair<'i, Rule>, Diagnostic> {
-    let mut pairs = ScorecParser::parse(rule, text).map_err(|e| syntax_error(codes::EXPR_SYNTAX, &e, origin))?;
-    pairs.next().ok_or_else(|| Diagnostic::new(codes::EXPR_SYNTAX, "empty expression").at(origin.span))
+    let mut pairs = ScorecParser::parse(rule, text)
+        .map_err(|e| syntax_error(codes::EXPR_SYNTAX, &e, origin))?;
+    pairs
+        .next()
+        .ok_or_else(|| Diagnostic::new(codes::EXPR_SYNTAX, "empty expression").at(origin.span))
 }
 
 fn first(pair: Pair<'_, Rule>) -> Pair<'_, Rule> {
@@ -148,7 +157,11 @@ fn first(pair: Pair<'_, Rule>) -> Pair<'_, Rule> {
 }
 
 /// Converts a pest error into a diagnostic pointing into the original file.
-pub(super) fn syntax_error(code: Code, error: &pest::error::Error<Rule>, origin: &Origin) -> Diagnostic {
+pub(super) fn syntax_error(
+    code: Code,
+    error: &pest::error::Error<Rule>,
+    origin: &Origin,
+) -> Diagnostic {
     syntax_error_with(code, error, origin, describe)
 }
 
@@ -165,7 +178,10 @@ pub(super) fn syntax_error_with(
         InputLocation::Span((s, e)) => (s, e.max(s + 1)),
     };
     let message = match &error.variant {
-        ErrorVariant::ParsingError { positives, negatives } => {
+        ErrorVariant::ParsingError {
+            positives,
+            negatives,
+        } => {
             let mut expected: Vec<String> = positives.iter().map(describe).collect();
             expected.sort();
             expected.dedup();
@@ -183,7 +199,8 @@ pub(super) fn syntax_error_with(
     } else {
         "cannot parse this file"
     };
-    Diagnostic::new(code, format!("{what}: {message}")).at_labelled(origin.span(start..end), message)
+    Diagnostic::new(code, format!("{what}: {message}"))
+        .at_labelled(origin.span(start..end), message)
 }
 
 fn join_or(items: &[String]) -> String {
@@ -196,7 +213,6 @@ fn join_or(items: &[String]) -> String {
 
 /// Converts expression pairs into syntax, resolving spans through an origin.
 pub(super) struct Cx<'a> {
-    pub(super) text: &'a str,
     pub(super) origin: &'a Origin,
 }
 
@@ -300,7 +316,9 @@ impl Cx<'_> {
         } else {
             self.sql(value_inner)
         };
-        let unit = parts.find(|p| p.as_rule() == Rule::unit).expect("grammar: sum unit");
+        let unit = parts
+            .find(|p| p.as_rule() == Rule::unit)
+            .expect("grammar: sum unit");
         Formula::Sum {
             value,
             unit: self.unit(unit),
@@ -352,7 +370,10 @@ impl Cx<'_> {
         for part in pair.into_inner() {
             match part.as_rule() {
                 Rule::distinct_of => {
-                    let key = part.into_inner().find(|p| p.as_rule() == Rule::key).expect("grammar: key");
+                    let key = part
+                        .into_inner()
+                        .find(|p| p.as_rule() == Rule::key)
+                        .expect("grammar: key");
                     unit.distinct = Some(self.key(key));
                 }
                 Rule::ident => unit.event = self.name(&part),
@@ -425,12 +446,19 @@ impl Cx<'_> {
     }
 
     pub(super) fn within(&self, pair: Pair<'_, Rule>) -> Spanned<Duration> {
-        let d = pair.into_inner().find(|p| p.as_rule() == Rule::duration).expect("grammar: duration");
+        let d = pair
+            .into_inner()
+            .find(|p| p.as_rule() == Rule::duration)
+            .expect("grammar: duration");
         self.duration(&d)
     }
 
     fn by_key(&self, pair: Pair<'_, Rule>) -> Spanned<Key> {
-        self.key(pair.into_inner().find(|p| p.as_rule() == Rule::key).expect("grammar: key"))
+        self.key(
+            pair.into_inner()
+                .find(|p| p.as_rule() == Rule::key)
+                .expect("grammar: key"),
+        )
     }
 
     fn key(&self, pair: Pair<'_, Rule>) -> Spanned<Key> {
@@ -442,7 +470,10 @@ impl Cx<'_> {
         Spanned::new(duration_value(pair.as_str()), self.span(pair))
     }
 
-    pub(super) fn integer<T: std::str::FromStr + Default>(&self, pair: &Pair<'_, Rule>) -> Spanned<T> {
+    pub(super) fn integer<T: std::str::FromStr + Default>(
+        &self,
+        pair: &Pair<'_, Rule>,
+    ) -> Spanned<T> {
         // The grammar admits only digits; an overflow saturates to the default
         // and the checker reports out-of-range values where they matter.
         Spanned::new(pair.as_str().parse().unwrap_or_default(), self.span(pair))
@@ -480,7 +511,9 @@ impl Cx<'_> {
                 value
             }
             Rule::arith_atom => self.arith(first(pair)),
-            Rule::number => Arith::Number(Spanned::new(pair.as_str().to_string(), self.span(&pair))),
+            Rule::number => {
+                Arith::Number(Spanned::new(pair.as_str().to_string(), self.span(&pair)))
+            }
             Rule::ident => Arith::Metric(self.name(&pair)),
             _ => Arith::Number(Spanned::new("0".into(), self.span(&pair))),
         }
@@ -491,7 +524,10 @@ impl Cx<'_> {
         let mut parts = pair.into_inner();
         let bound = parts.next().expect("grammar: bound");
         let windows = parts.next().map(|s| {
-            let n = s.into_inner().find(|p| p.as_rule() == Rule::integer).expect("grammar: windows");
+            let n = s
+                .into_inner()
+                .find(|p| p.as_rule() == Rule::integer)
+                .expect("grammar: windows");
             self.integer(&n)
         });
         Threshold {
@@ -512,7 +548,10 @@ impl Cx<'_> {
                 }
             }
             Rule::outside => {
-                let parts: Vec<_> = pair.into_inner().filter(|p| p.as_rule() != Rule::kw_or).collect();
+                let parts: Vec<_> = pair
+                    .into_inner()
+                    .filter(|p| p.as_rule() != Rule::kw_or)
+                    .collect();
                 let (op1, q1, op2, q2) = (
                     cmp_op(parts[0].as_str()),
                     self.quantity(parts[1].clone()),
@@ -539,11 +578,7 @@ impl Cx<'_> {
                 let mut baseline_min_sample = None;
                 for p in pair.into_inner() {
                     match p.as_rule() {
-                        Rule::change_dir => {
-                            if p.as_str() == "rises" {
-                                direction = Direction::Rises;
-                            }
-                        }
+                        Rule::change_dir if p.as_str() == "rises" => direction = Direction::Rises,
                         Rule::quantity => amount = Some(self.quantity(p)),
                         Rule::duration => baseline = Some(self.duration(&p)),
                         Rule::integer => baseline_min_sample = Some(self.integer(&p)),
@@ -565,9 +600,18 @@ impl Cx<'_> {
         let inner = first(pair);
         let text = inner.as_str();
         let (number, unit) = match inner.as_rule() {
-            Rule::points => (text.trim_end_matches("pp").to_string(), QuantityUnit::Points),
-            Rule::percent => (text.trim_end_matches('%').to_string(), QuantityUnit::Percent),
-            Rule::duration => (duration_value(text).seconds.to_string(), QuantityUnit::Seconds),
+            Rule::points => (
+                text.trim_end_matches("pp").to_string(),
+                QuantityUnit::Points,
+            ),
+            Rule::percent => (
+                text.trim_end_matches('%').to_string(),
+                QuantityUnit::Percent,
+            ),
+            Rule::duration => (
+                duration_value(text).seconds.to_string(),
+                QuantityUnit::Seconds,
+            ),
             _ => (text.to_string(), QuantityUnit::Plain),
         };
         Quantity { number, unit, span }
@@ -627,14 +671,15 @@ fn cmp_op(text: &str) -> CmpOp {
 pub(super) fn duration_value(text: &str) -> Duration {
     let (digits, unit) = text.split_at(text.len() - 1);
     let n: u64 = digits.parse().unwrap_or(u64::MAX);
-    let factor = match unit {
-        "s" => 1,
-        "m" => 60,
-        "h" => 3600,
-        "d" => 86_400,
-        _ => 604_800,
+    let unit = match unit {
+        "s" => TimeUnit::Second,
+        "m" => TimeUnit::Minute,
+        "h" => TimeUnit::Hour,
+        "d" => TimeUnit::Day,
+        _ => TimeUnit::Week,
     };
     Duration {
-        seconds: n.saturating_mul(factor),
+        seconds: n.saturating_mul(unit.seconds()),
+        unit,
     }
 }

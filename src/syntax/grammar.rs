@@ -31,14 +31,19 @@ pub(super) fn describe(rule: &Rule) -> String {
         Rule::change_dir => "`drops` or `rises`",
         Rule::pair_side_name => "`security` or `experience`",
         Rule::key => "a key (`entity`, `session` or a column)",
-        Rule::arith | Rule::arith_atom | Rule::arith_term | Rule::arith_factor => "an arithmetic expression",
+        Rule::arith | Rule::arith_atom | Rule::arith_term | Rule::arith_factor => {
+            "an arithmetic expression"
+        }
         Rule::add_op | Rule::mul_op => "an operator",
         Rule::mapping | Rule::mapping_word => "a mapping (`csf:DE.AE-02`)",
         Rule::lint_name => "a lint code or name",
         Rule::boolean => "`true` or `false`",
-        Rule::declaration | Rule::scorecard_decl | Rule::tier_decl | Rule::source_decl | Rule::event_decl | Rule::journey_decl => {
-            "a declaration (`scorecard`, `tier`, `source`, `event`, `journey`)"
-        }
+        Rule::declaration
+        | Rule::scorecard_decl
+        | Rule::tier_decl
+        | Rule::source_decl
+        | Rule::event_decl
+        | Rule::journey_decl => "a declaration (`scorecard`, `tier`, `source`, `event`, `journey`)",
         other => {
             let name = format!("{other:?}");
             return match name.strip_prefix("kw_") {

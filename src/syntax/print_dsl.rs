@@ -9,7 +9,7 @@
 
 use super::ast::*;
 use super::grammar::Rule;
-use super::print_expr::{self, duration, sql_bracket, string, threshold, whole_match};
+use super::print_expr::{self, sql_bracket, string, threshold, whole_match};
 use crate::span::{Span, Spanned};
 
 /// Prints a document as canonical DSL text.
@@ -43,68 +43,81 @@ pub fn print(doc: &Document) -> String {
 }
 
 fn header(h: &Header) -> Vec<String> {
-    let mut head = format!("scorecard {}", word_or_string(Rule::scorecard_name, &h.name.node));
-    if let Some(title) = &h.title {
-        head = format!("{head} {}", string(&title.node));
-    }
+    let name = word_or_string(Rule::scorecard_name, &h.name.node);
+    let head = format!("scorecard {name}{}", title(h.title.as_ref()));
     let d = &h.defaults;
-    let mut body = Vec::new();
-    push_opt(&mut body, "description", h.description.as_ref().map(|s| string(&s.node)));
-    push_opt(&mut body, "dialect", d.dialect.as_ref().map(|n| n.node.clone()));
-    push_opt(&mut body, "grain", d.grain.as_ref().map(|n| n.node.clone()));
-    push_opt(&mut body, "timezone", d.timezone.as_ref().map(|s| string(&s.node)));
-    push_opt(&mut body, "min_sample", d.min_sample.as_ref().map(|n| n.node.to_string()));
-    push_opt(&mut body, "week_start", d.week_start.as_ref().map(|n| n.node.clone()));
-    push_opt(&mut body, "dedupe_lookback", d.dedupe_lookback.as_ref().map(|d| duration(d.node)));
-    push_opt(&mut body, "attribution_lookback", d.attribution_lookback.as_ref().map(|d| duration(d.node)));
-    push_opt(&mut body, "rollups", d.rollups.as_ref().map(|b| b.node.to_string()));
-    push_list(&mut body, "include", h.includes.iter().map(|s| string(&s.node)));
-    push_list(&mut body, "catalogs", h.catalogs.iter().map(|s| string(&s.node)));
-    with_comments(&h.comments, block(head, body))
+    let mut body = Body::default();
+    body.quoted("description", h.description.as_ref());
+    body.word("dialect", d.dialect.as_ref());
+    body.word("grain", d.grain.as_ref());
+    body.quoted("timezone", d.timezone.as_ref());
+    body.number("min_sample", d.min_sample.as_ref());
+    body.word("week_start", d.week_start.as_ref());
+    body.duration("dedupe_lookback", d.dedupe_lookback.as_ref());
+    body.duration("attribution_lookback", d.attribution_lookback.as_ref());
+    body.opt("rollups", d.rollups.as_ref().map(|b| b.node.to_string()));
+    body.list("include", h.includes.iter().map(|s| string(&s.node)));
+    body.list("catalogs", h.catalogs.iter().map(|s| string(&s.node)));
+    with_comments(&h.comments, block(head, body.0))
 }
 
 fn tier(t: &TierPolicy) -> Vec<String> {
-    let mut body = Vec::new();
-    push_opt(&mut body, "min_sample", t.min_sample.as_ref().map(|n| n.node.to_string()));
-    push_list(&mut body, "require", t.required_cohorts.iter().map(|n| n.node.clone()));
-    push_opt(&mut body, "severity", t.severity.as_ref().map(|n| n.node.clone()));
-    push_list(&mut body, "sign_off", t.sign_off.iter().map(|n| n.node.clone()));
-    with_comments(&t.comments, block(format!("tier {}", t.tier.node), body))
+    let mut body = Body::default();
+    body.number("min_sample", t.min_sample.as_ref());
+    body.words("require", &t.required_cohorts);
+    body.word("severity", t.severity.as_ref());
+    body.words("sign_off", &t.sign_off);
+    with_comments(&t.comments, block(format!("tier {}", t.tier.node), body.0))
 }
 
 fn source(s: &Source) -> Vec<String> {
-    let mut body = Vec::new();
-    push_opt(&mut body, "table", s.table.as_ref().map(|t| word_or_string(Rule::table_name, &t.node)));
-    push_opt(&mut body, "timestamp", s.timestamp.as_ref().map(|n| n.node.clone()));
-    push_opt(&mut body, "entity", s.entity.as_ref().map(|n| n.node.clone()));
-    push_opt(&mut body, "session", s.session.as_ref().map(|n| n.node.clone()));
+    let mut body = Body::default();
+    let table = s
+        .table
+        .as_ref()
+        .map(|t| word_or_string(Rule::table_name, &t.node));
+    body.opt("table", table);
+    body.word("timestamp", s.timestamp.as_ref());
+    body.word("entity", s.entity.as_ref());
+    body.word("session", s.session.as_ref());
     if let Some(by) = &s.dedupe_by {
-        let order = s.dedupe_order.as_ref().map(|o| format!(" order {}", o.node)).unwrap_or_default();
-        body.push(format!("dedupe {}{order}", by.node));
+        let order = match &s.dedupe_order {
+            Some(order) => format!(" order {}", order.node),
+            None => String::new(),
+        };
+        body.0.push(format!("dedupe {}{order}", by.node));
     }
-    push_list(
-        &mut body,
-        "dimensions",
-        s.dimensions.iter().map(|d| match &d.expr {
-            Some(expr) => format!("{} = {}", d.name.node, sql_bracket(expr)),
-            None => d.name.node.clone(),
-        }),
-    );
+    let dimensions = s.dimensions.iter().map(|d| match &d.expr {
+        Some(expr) => format!("{} = {}", d.name.node, sql_bracket(expr)),
+        None => d.name.node.clone(),
+    });
+    body.list("dimensions", dimensions);
     if !s.columns.is_empty() {
-        let columns = s.columns.iter().map(|c| format!("{} {}", c.name.node, c.ty.node)).collect();
-        body.extend(block("columns".to_string(), columns));
+        let columns = s
+            .columns
+            .iter()
+            .map(|c| format!("{} {}", c.name.node, c.ty.node));
+        body.0
+            .extend(block("columns".to_string(), columns.collect()));
     }
-    push_opt(&mut body, "filter", s.filter.as_ref().map(sql_bracket));
+    body.opt("filter", s.filter.as_ref().map(sql_bracket));
     let integrity = &s.integrity;
     for (word, bounds) in [
         ("freshness", &integrity.freshness),
         ("volume", &integrity.volume),
         ("duplicates", &integrity.duplicates),
     ] {
-        push_opt(&mut body, word, bounds.as_ref().map(|b| clauses(b.warn.as_ref(), b.critical.as_ref(), None)));
+        // Bounds need a clause to be written at all.
+        let text = bounds
+            .as_ref()
+            .map(|b| clauses(b.warn.as_ref(), b.critical.as_ref(), None));
+        body.opt(word, text.filter(|t| !t.is_empty()));
     }
-    body.extend(allows(&s.allow));
-    with_comments(&s.comments, block(format!("source {}", s.name.node), body))
+    body.allows(&s.allow);
+    with_comments(
+        &s.comments,
+        block(format!("source {}", s.name.node), body.0),
+    )
 }
 
 fn event(e: &Event) -> Vec<String> {
@@ -115,33 +128,30 @@ fn event(e: &Event) -> Vec<String> {
     if let Some(filter) = &e.filter {
         line = format!("{line} where {}", sql_bracket(filter));
     }
-    if let Some(description) = &e.description {
-        line = format!("{line} {}", string(&description.node));
-    }
+    line.push_str(&title(e.description.as_ref()));
     with_comments(&e.comments, vec![line])
 }
 
 fn journey(j: &Journey) -> Vec<String> {
-    let mut head = format!("journey {}", j.name.node);
-    if let Some(title) = &j.title {
-        head = format!("{head} {}", string(&title.node));
-    }
+    let mut head = format!("journey {}{}", j.name.node, title(j.title.as_ref()));
     if let Some(tier) = &j.tier {
         head = format!("{head} tier {}", tier.node);
     }
-    let mut body = Vec::new();
-    push_opt(&mut body, "description", j.description.as_ref().map(|s| string(&s.node)));
-    push_list(&mut body, "steps", j.steps.iter().map(|n| n.node.clone()));
-    let owners: Vec<String> = [("security", &j.security_owner), ("product", &j.product_owner)]
-        .into_iter()
-        .filter_map(|(role, team)| team.as_ref().map(|t| format!("{role} {}", string(&t.node))))
-        .collect();
-    if !owners.is_empty() {
-        body.push(format!("owners {}", owners.join(" ")));
-    }
-    push_list(&mut body, "cohorts", j.cohorts.iter().map(|n| n.node.clone()));
-    push_opt(&mut body, "min_sample", j.min_sample.as_ref().map(|n| n.node.to_string()));
-    body.extend(allows(&j.allow));
+    let mut body = Body::default();
+    body.quoted("description", j.description.as_ref());
+    body.words("steps", &j.steps);
+    let owners: Vec<String> = [
+        ("security", &j.security_owner),
+        ("product", &j.product_owner),
+    ]
+    .into_iter()
+    .filter_map(|(role, team)| Some(format!("{role} {}", string(&team.as_ref()?.node))))
+    .collect();
+    body.opt("owners", (!owners.is_empty()).then(|| owners.join(" ")));
+    body.words("cohorts", &j.cohorts);
+    body.number("min_sample", j.min_sample.as_ref());
+    body.allows(&j.allow);
+    let mut body = body.0;
 
     let mut nested: Vec<(Span, Vec<String>)> = Vec::new();
     nested.extend(j.metrics.iter().map(|m| (m.span, metric(m))));
@@ -176,93 +186,149 @@ fn metric(m: &Metric) -> Vec<String> {
     if let Some(formula) = &m.formula {
         head = format!("{head} = {}", print_expr::formula(&formula.node));
     }
-    let mut body = Vec::new();
-    push_opt(&mut body, "unit", m.unit.as_ref().map(|s| string(&s.node)));
-    push_opt(&mut body, "description", m.description.as_ref().map(|s| string(&s.node)));
-    push_opt(&mut body, "min_sample", m.min_sample.as_ref().map(|n| n.node.to_string()));
+    let mut body = Body::default();
+    body.quoted("unit", m.unit.as_ref());
+    body.quoted("description", m.description.as_ref());
+    body.number("min_sample", m.min_sample.as_ref());
     if let Some(a) = &m.attribution {
         let mut line = format!("attribute cohorts from {}", a.event.node);
         if let Some(lookback) = &a.lookback {
-            line = format!("{line} within {}", duration(lookback.node));
+            line = format!("{line} within {}", print_expr::duration(lookback.node));
         }
         if let Some(tie_break) = &a.tie_break {
             line = format!("{line} tie_break {}", tie_break.node);
         }
-        body.push(line);
+        body.0.push(line);
     }
-    body.extend(allows(&m.allow));
-    let lines = if body.is_empty() { vec![head] } else { block(head, body) };
-    with_comments(&m.comments, lines)
+    body.allows(&m.allow);
+    with_comments(&m.comments, optional_block(head, body.0))
 }
 
 fn pair(p: &Pair) -> Vec<String> {
-    let mut body = Vec::new();
+    let mut body = Body::default();
     // The pair's own min_sample comes first: after a side it would read as
     // the side's.
-    push_opt(&mut body, "min_sample", p.min_sample.as_ref().map(|n| n.node.to_string()));
+    body.number("min_sample", p.min_sample.as_ref());
     for (word, side) in [("security", &p.security), ("experience", &p.experience)] {
         if let Some(side) = side {
-            body.extend(pair_side(word, side));
+            body.0.extend(pair_side(word, side));
         }
     }
-    push_opt(&mut body, "tradeoff", p.tradeoff.as_ref().map(|t| print_expr::tradeoff(&t.node)));
-    push_opt(&mut body, "action", p.action.as_ref().map(|s| string(&s.node)));
-    push_list(&mut body, "maps", p.maps.iter().map(|m| word_or_string(Rule::mapping_word, &m.node)));
-    body.extend(allows(&p.allow));
-    with_comments(&p.comments, block(format!("pair {}", p.name.node), body))
+    body.opt(
+        "tradeoff",
+        p.tradeoff.as_ref().map(|t| print_expr::tradeoff(&t.node)),
+    );
+    body.quoted("action", p.action.as_ref());
+    let maps = p
+        .maps
+        .iter()
+        .map(|m| word_or_string(Rule::mapping_word, &m.node));
+    body.list("maps", maps);
+    body.allows(&p.allow);
+    with_comments(&p.comments, block(format!("pair {}", p.name.node), body.0))
 }
 
 fn pair_side(word: &str, side: &PairSide) -> Vec<String> {
-    let mut head = format!("{word} {}", side.metric.node);
-    let rest = clauses(side.warn.as_ref(), side.critical.as_ref(), side.min_sample.as_ref());
-    if !rest.is_empty() {
-        head = format!("{head} {rest}");
-    }
+    let rest = clauses(
+        side.warn.as_ref(),
+        side.critical.as_ref(),
+        side.min_sample.as_ref(),
+    );
+    let head = joined(format!("{word} {}", side.metric.node), rest);
     if side.overrides.is_empty() {
         return vec![head];
     }
-    let overrides = side
-        .overrides
-        .iter()
-        .map(|o| {
-            let line = format!("when {} = {}", o.dimension.node, string(&o.value.node));
-            let rest = clauses(o.warn.as_ref(), o.critical.as_ref(), o.min_sample.as_ref());
-            if rest.is_empty() { line } else { format!("{line} {rest}") }
-        })
-        .collect();
-    block(head, overrides)
+    let overrides = side.overrides.iter().map(|o| {
+        let rest = clauses(o.warn.as_ref(), o.critical.as_ref(), o.min_sample.as_ref());
+        joined(
+            format!("when {} = {}", o.dimension.node, string(&o.value.node)),
+            rest,
+        )
+    });
+    block(head, overrides.collect())
 }
 
 fn change(c: &ControlChange) -> Vec<String> {
-    let mut head = format!("change {}", c.name.node);
-    if let Some(title) = &c.title {
-        head = format!("{head} {}", string(&title.node));
-    }
+    let mut head = format!("change {}{}", c.name.node, title(c.title.as_ref()));
     if let Some(date) = &c.date {
         head = format!("{head} on {}", date.node);
     }
-    let mut body = Vec::new();
-    push_list(&mut body, "journeys", c.journeys.iter().map(|n| n.node.clone()));
-    push_list(&mut body, "outcomes", c.outcomes.iter().map(|n| n.node.clone()));
-    push_opt(&mut body, "window", c.window.as_ref().map(|d| duration(d.node)));
-    push_opt(&mut body, "washout", c.washout.as_ref().map(|d| duration(d.node)));
-    push_opt(
-        &mut body,
-        "compare",
-        c.compare.as_ref().map(|compare| match compare {
-            Comparison::Cohort { dimension, value } => {
-                format!("cohort {} = {}", dimension.node, string(&value.node))
-            }
-            Comparison::Journey(journey) => format!("journey {}", journey.node),
-        }),
-    );
-    body.extend(allows(&c.allow));
-    let lines = if body.is_empty() { vec![head] } else { block(head, body) };
-    with_comments(&c.comments, lines)
+    let mut body = Body::default();
+    body.words("journeys", &c.journeys);
+    body.words("outcomes", &c.outcomes);
+    body.duration("window", c.window.as_ref());
+    body.duration("washout", c.washout.as_ref());
+    let compare = c.compare.as_ref().map(|compare| match compare {
+        Comparison::Cohort { dimension, value } => {
+            format!("cohort {} = {}", dimension.node, string(&value.node))
+        }
+        Comparison::Journey(journey) => format!("journey {}", journey.node),
+    });
+    body.opt("compare", compare);
+    body.allows(&c.allow);
+    with_comments(&c.comments, optional_block(head, body.0))
+}
+
+/// The statements of a block, one line each, without indentation.
+#[derive(Default)]
+struct Body(Vec<String>);
+
+impl Body {
+    /// `keyword value`, when there is a value.
+    fn opt(&mut self, keyword: &str, value: Option<String>) {
+        if let Some(value) = value {
+            self.0.push(format!("{keyword} {value}"));
+        }
+    }
+
+    /// `keyword name`.
+    fn word(&mut self, keyword: &str, name: Option<&Name>) {
+        self.opt(keyword, name.map(|n| n.node.clone()));
+    }
+
+    /// `keyword "text"`.
+    fn quoted(&mut self, keyword: &str, text: Option<&Spanned<String>>) {
+        self.opt(keyword, text.map(|t| string(&t.node)));
+    }
+
+    /// `keyword 200`.
+    fn number(&mut self, keyword: &str, n: Option<&Spanned<u64>>) {
+        self.opt(keyword, n.map(|n| n.node.to_string()));
+    }
+
+    /// `keyword 14d`.
+    fn duration(&mut self, keyword: &str, d: Option<&Spanned<Duration>>) {
+        self.opt(keyword, d.map(|d| print_expr::duration(d.node)));
+    }
+
+    /// `keyword a, b, c`, when there are items.
+    fn list(&mut self, keyword: &str, items: impl Iterator<Item = String>) {
+        let items: Vec<String> = items.collect();
+        if !items.is_empty() {
+            self.0.push(format!("{keyword} {}", items.join(", ")));
+        }
+    }
+
+    /// `keyword a, b, c` of names.
+    fn words(&mut self, keyword: &str, names: &[Name]) {
+        self.list(keyword, names.iter().map(|n| n.node.clone()));
+    }
+
+    /// `allow LINT "reason"`, one line each.
+    fn allows(&mut self, allow: &[Allow]) {
+        for a in allow {
+            self.0
+                .push(format!("allow {} {}", a.lint.node, string(&a.reason.node)));
+        }
+    }
 }
 
 /// `warn ... critical ... min_sample N`, in that order.
-fn clauses(warn: Option<&Threshold>, critical: Option<&Threshold>, min_sample: Option<&Spanned<u64>>) -> String {
+fn clauses(
+    warn: Option<&Threshold>,
+    critical: Option<&Threshold>,
+    min_sample: Option<&Spanned<u64>>,
+) -> String {
     let mut parts = Vec::new();
     if let Some(t) = warn {
         parts.push(format!("warn {}", threshold(t)));
@@ -276,10 +342,20 @@ fn clauses(warn: Option<&Threshold>, critical: Option<&Threshold>, min_sample: O
     parts.join(" ")
 }
 
-fn allows(allow: &[Allow]) -> impl Iterator<Item = String> + '_ {
-    allow
-        .iter()
-        .map(|a| format!("allow {} {}", a.lint.node, string(&a.reason.node)))
+/// ` "Title"`, or nothing.
+fn title(title: Option<&Spanned<String>>) -> String {
+    title
+        .map(|t| format!(" {}", string(&t.node)))
+        .unwrap_or_default()
+}
+
+/// `head rest`, or `head` when there is no rest.
+fn joined(head: String, rest: String) -> String {
+    if rest.is_empty() {
+        head
+    } else {
+        format!("{head} {rest}")
+    }
 }
 
 /// `HEAD {`, the body indented, `}`; `HEAD {}` when the body is empty.
@@ -291,9 +367,21 @@ fn block(head: String, body: Vec<String>) -> Vec<String> {
     lines.push(format!("{head} {{"));
     // Only the start of each line is indented: a line may hold a SQL
     // fragment with line breaks, whose text must stay as written.
-    lines.extend(body.into_iter().map(|l| if l.is_empty() { l } else { format!("  {l}") }));
+    lines.extend(
+        body.into_iter()
+            .map(|l| if l.is_empty() { l } else { format!("  {l}") }),
+    );
     lines.push("}".to_string());
     lines
+}
+
+/// A block, or the head alone for declarations whose body is optional.
+fn optional_block(head: String, body: Vec<String>) -> Vec<String> {
+    if body.is_empty() {
+        vec![head]
+    } else {
+        block(head, body)
+    }
 }
 
 fn with_comments(comments_above: &Comments, lines: Vec<String>) -> Vec<String> {
@@ -315,19 +403,6 @@ fn comments(comments: &Comments) -> Vec<String> {
             }
         })
         .collect()
-}
-
-fn push_opt(body: &mut Vec<String>, word: &str, value: Option<String>) {
-    if let Some(value) = value {
-        body.push(format!("{word} {value}"));
-    }
-}
-
-fn push_list(body: &mut Vec<String>, word: &str, items: impl Iterator<Item = String>) {
-    let items: Vec<String> = items.collect();
-    if !items.is_empty() {
-        body.push(format!("{word} {}", items.join(", ")));
-    }
 }
 
 /// The text bare when the grammar reads it as one `rule`, else quoted.
@@ -378,7 +453,7 @@ source auth_events {
   entity user_id
   session session_id
   dedupe event_id order ingested_at
-  # A comment inside a block moves to the next declaration.
+  # A comment inside a block stays with that block.
   dimensions device_type, region
   dimensions country = [upper(country_code)], band = "case when x then 'a]' else 'b' end", odd = "x ] y"
   columns {
@@ -547,9 +622,15 @@ journey bare {}
 
     #[test]
     fn shape_ignores_spans_only() {
-        assert_eq!(shape(&parse("event a on s where [x]")), shape(&parse("event  a\n on  s where [x]")));
+        assert_eq!(
+            shape(&parse("event a on s where [x]")),
+            shape(&parse("event  a\n on  s where [x]"))
+        );
         assert_ne!(shape(&parse("event a on s")), shape(&parse("event a on t")));
-        assert_ne!(shape(&parse("event a on s where [x]")), shape(&parse("event a on s where [y]")));
+        assert_ne!(
+            shape(&parse("event a on s where [x]")),
+            shape(&parse("event a on s where [y]"))
+        );
     }
 
     #[test]
@@ -595,43 +676,68 @@ event login_success on auth_events where [event_name = 'login_success']
     fn comments_stay_above_their_declarations() {
         let doc = parse(FULL);
         let header = doc.header.as_ref().expect("header");
-        assert_eq!(header.comments, ["Acme's CIAM scorecard.", "Second line of the file comment."]);
-        assert_eq!(doc.sources[1].comments, ["A comment inside a block moves to the next declaration."]);
+        assert_eq!(
+            header.comments,
+            ["Acme's CIAM scorecard.", "Second line of the file comment."]
+        );
+        assert_eq!(
+            doc.sources[0].comments,
+            ["A comment inside a block stays with that block."]
+        );
         let login = &doc.journeys[0];
         assert_eq!(login.metrics[0].comments, ["Events per attempt."]);
         assert_eq!(login.metrics[2].comments, ["trailing"]);
         assert_eq!(login.changes[0].comments, ["The step-up change."]);
-        assert_eq!(doc.trailing_comments, ["Trailing comment one.", "", " Indented trailing comment."]);
+        assert_eq!(
+            doc.trailing_comments,
+            ["Trailing comment one.", "", " Indented trailing comment."]
+        );
 
         let printed = print(&doc);
-        assert!(printed.starts_with("# Acme's CIAM scorecard.\n# Second line of the file comment.\nscorecard acme-ciam"));
+        assert!(printed.starts_with(
+            "# Acme's CIAM scorecard.\n# Second line of the file comment.\nscorecard acme-ciam"
+        ));
         assert!(printed.contains("\n  # Events per attempt.\n  metric login_success_rate "));
         assert!(printed.contains("\n  # trailing\n  metric enrolled "));
-        assert!(printed.ends_with("journey bare {}\n\n# Trailing comment one.\n#\n#  Indented trailing comment.\n"));
+        assert!(printed.ends_with(
+            "journey bare {}\n\n# Trailing comment one.\n#\n#  Indented trailing comment.\n"
+        ));
         let count = |text: &str| crate::syntax::comments::dsl_comments(text).len();
         assert_eq!(count(&printed), count(FULL));
     }
 
     #[test]
     fn declarations_print_in_document_order() {
-        let printed = assert_round_trip("event b on s\ntier high {}\nscorecard x {}\nevent a on s\n");
-        assert_eq!(printed, "event b on s\n\ntier high {}\n\nscorecard x {}\n\nevent a on s\n");
+        let printed =
+            assert_round_trip("event b on s\ntier high {}\nscorecard x {}\nevent a on s\n");
+        assert_eq!(
+            printed,
+            "event b on s\n\ntier high {}\n\nscorecard x {}\n\nevent a on s\n"
+        );
     }
 
     #[test]
     fn strings_and_sql_are_escaped_so_they_read_back() {
         let doc = parse(FULL);
         let header = doc.header.as_ref().expect("header");
-        assert_eq!(header.title.as_ref().map(|t| t.as_str()), Some("Acme \"customer\" identity"));
+        assert_eq!(
+            header.title.as_ref().map(|t| t.as_str()),
+            Some("Acme \"customer\" identity")
+        );
         let description = header.description.as_ref().expect("description");
-        assert_eq!(description.as_str(), "Sign-in, recovery and step-up.\nOwned by IAM; paths use \\ and\ttabs.");
+        assert_eq!(
+            description.as_str(),
+            "Sign-in, recovery and step-up.\nOwned by IAM; paths use \\ and\ttabs."
+        );
         let printed = print(&doc);
         assert!(printed.contains(r#"  description "Sign-in, recovery and step-up.\nOwned by IAM; paths use \\ and\ttabs.""#));
         assert!(printed.contains(r#"  table "sales.Orders 2024""#));
         assert!(printed.contains(r#"band = [case when x then 'a]' else 'b' end], odd = "x ] y""#));
         assert!(printed.contains("  filter [status <> 'test']\n"));
         assert!(printed.contains("where [\n  kind = 'order'\n  AND amount_cents > 0\n]\n"));
-        assert!(printed.contains(r#"maps csf:DE.AE-02, sp800-63:AAL2, "internal: access review #4""#));
+        assert!(
+            printed.contains(r#"maps csf:DE.AE-02, sp800-63:AAL2, "internal: access review #4""#)
+        );
     }
 
     #[test]
@@ -651,6 +757,9 @@ event login_success on auth_events where [event_name = 'login_success']
         doc.journeys[0].span = Span::default();
         doc.events[0].span = Span::default();
         doc.tiers[0].span = Span::default();
-        assert_eq!(print(&doc), "tier t {}\n\nevent a on s\n\njourney j {\n  metric m = count(a)\n}\n");
+        assert_eq!(
+            print(&doc),
+            "tier t {}\n\nevent a on s\n\njourney j {\n  metric m = count(a)\n}\n"
+        );
     }
 }

@@ -78,13 +78,13 @@ pub fn quantity(q: &Quantity) -> String {
         QuantityUnit::Percent => format!("{}%", q.number),
         QuantityUnit::Points => format!("{}pp", q.number),
         QuantityUnit::Seconds => match q.number.parse() {
-            Ok(seconds) => duration(Duration { seconds }),
+            Ok(seconds) => duration(Duration::from_seconds(seconds)),
             Err(_) => format!("{}s", q.number),
         },
     }
 }
 
-/// A duration in its largest whole unit (`90s`, `30m`, `14d`, `2w`).
+/// A duration in the unit it was written in (`90s`, `30m`, `24h`, `2w`).
 pub fn duration(d: Duration) -> String {
     d.to_string()
 }
@@ -171,7 +171,11 @@ fn sequence(s: &Sequence) -> String {
     text
 }
 
-fn window_and_key(text: &mut String, within: Option<&Spanned<Duration>>, by: Option<&Spanned<Key>>) {
+fn window_and_key(
+    text: &mut String,
+    within: Option<&Spanned<Duration>>,
+    by: Option<&Spanned<Key>>,
+) {
     if let Some(d) = within {
         let _ = write!(text, " within {}", duration(d.node));
     }
@@ -234,11 +238,15 @@ fn arith(a: &Arith) -> String {
         Arith::Binary(left, op, right) => {
             let level = precedence(*op);
             let left = match **left {
-                Arith::Binary(_, inner, _) if precedence(inner) < level => format!("({})", arith(left)),
+                Arith::Binary(_, inner, _) if precedence(inner) < level => {
+                    format!("({})", arith(left))
+                }
                 _ => arith(left),
             };
             let right = match **right {
-                Arith::Binary(_, inner, _) if precedence(inner) <= level => format!("({})", arith(right)),
+                Arith::Binary(_, inner, _) if precedence(inner) <= level => {
+                    format!("({})", arith(right))
+                }
                 _ => arith(right),
             };
             let op = match op {
@@ -302,11 +310,26 @@ mod tests {
         for (text, canonical) in [
             ("count( a )", "count(a)"),
             ("sum([amount] of a)", "sum(amount of a)"),
-            ("conversion(a->b within 168h)", "conversion(a -> b within 7d)"),
-            ("conversion(a -> b within 2w)", "conversion(a -> b within 14d)"),
-            ("duration(p050 of a -> b within 90s)", "duration(p50 of a -> b within 90s)"),
-            ("duration(p95 of a -> b within 24h)", "duration(p95 of a -> b within 1d)"),
-            ("count(a followed by b having count per entity > 1)", "count(a having count per entity > 1 followed by b)"),
+            (
+                "conversion(a->b within 168h)",
+                "conversion(a -> b within 168h)",
+            ),
+            (
+                "conversion(a -> b within 2w)",
+                "conversion(a -> b within 2w)",
+            ),
+            (
+                "duration(p050 of a -> b within 90s)",
+                "duration(p50 of a -> b within 90s)",
+            ),
+            (
+                "duration(p95 of a -> b within 24h)",
+                "duration(p95 of a -> b within 24h)",
+            ),
+            (
+                "count(a followed by b having count per entity > 1)",
+                "count(a having count per entity > 1 followed by b)",
+            ),
         ] {
             assert_eq!(reprint(text), canonical);
         }
@@ -354,8 +377,11 @@ mod tests {
             ("< 0.1% or > 5%", "< 0.1% or > 5%"),
             (">= 5% or <= 0.1%", "<= 0.1% or >= 5%"),
             ("drops 20% vs 28d", "drops 20% vs 28d"),
-            ("drops 20% vs 4w", "drops 20% vs 28d"),
-            ("rises 2pp vs 1w baseline_min_sample 500 for 2 windows", "rises 2pp vs 7d baseline_min_sample 500 for 2 windows"),
+            ("drops 20% vs 4w", "drops 20% vs 4w"),
+            (
+                "rises 2pp vs 1w baseline_min_sample 500 for 2 windows",
+                "rises 2pp vs 1w baseline_min_sample 500 for 2 windows",
+            ),
             ("> 30m", "> 30m"),
             ("> 7200s", "> 2h"),
             ("<= 0.950", "<= 0.950"),
@@ -386,8 +412,11 @@ mod tests {
         assert_eq!(sql_bracket(&sql("a = 'x]'")), "[a = 'x]']");
         assert_eq!(sql_bracket(&sql("a[1] > 2")), "[a[1] > 2]");
         assert_eq!(sql_bracket(&sql("a] or [b")), "\"a] or [b\"");
-        assert_eq!(sql_bracket(&sql("it's \"x\\y\"")), "\"it's \\\"x\\\\y\\\"\"");
+        assert_eq!(
+            sql_bracket(&sql("it's \"x\\y\"")),
+            "\"it's \\\"x\\\\y\\\"\""
+        );
         assert_eq!(key(&Key::Column("order_id".into())), "order_id");
-        assert_eq!(duration(Duration { seconds: 1_209_600 }), "14d");
+        assert_eq!(duration(Duration::days(14)), "14d");
     }
 }

@@ -39,10 +39,17 @@ fn split_comment(line: &str) -> (Option<(usize, String)>, &str) {
             Some(q) if c == q => quote = None,
             Some(_) => {}
             None if c == '#' && previous.is_whitespace() => {
-                let text = line[i + 1..].strip_prefix(' ').unwrap_or(&line[i + 1..]).trim_end().to_string();
+                let text = line[i + 1..]
+                    .strip_prefix(' ')
+                    .unwrap_or(&line[i + 1..])
+                    .trim_end()
+                    .to_string();
                 return (Some((i, text)), &line[..i]);
             }
-            None if (c == '"' || c == '\'') && (previous.is_whitespace() || matches!(previous, ':' | '[' | '{' | ',' | '-')) => {
+            None if (c == '"' || c == '\'')
+                && (previous.is_whitespace()
+                    || matches!(previous, ':' | '[' | '{' | ',' | '-')) =>
+            {
                 quote = Some(c);
             }
             None => {}
@@ -69,7 +76,8 @@ mod tests {
 
     #[test]
     fn finds_comments_but_not_hashes_in_scalars() {
-        let text = "# top\na: 1 # trailing\nb: \"x # y\"\nc: |\n  # not a comment\n  text\n# after\n";
+        let text =
+            "# top\na: 1 # trailing\nb: \"x # y\"\nc: |\n  # not a comment\n  text\n# after\n";
         let found: Vec<String> = yaml_comments(text).into_iter().map(|(_, t)| t).collect();
         assert_eq!(found, ["top", "trailing", "after"]);
     }

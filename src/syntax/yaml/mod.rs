@@ -49,11 +49,17 @@ struct Obj<'n> {
 
 impl<'n> Obj<'n> {
     fn get(&self, key: &str) -> Option<&'n Node> {
-        self.entries.iter().find(|(k, _, _)| *k == key).map(|(_, _, v)| *v)
+        self.entries
+            .iter()
+            .find(|(k, _, _)| *k == key)
+            .map(|(_, _, v)| *v)
     }
 
     fn key_span(&self, key: &str) -> Option<Span> {
-        self.entries.iter().find(|(k, _, _)| *k == key).map(|(_, k, _)| k.span)
+        self.entries
+            .iter()
+            .find(|(k, _, _)| *k == key)
+            .map(|(_, k, _)| k.span)
     }
 }
 
@@ -76,17 +82,28 @@ impl<'t> Walker<'t> {
             for key in ["title", "description", "defaults", "include", "catalogs"] {
                 if let Some(span) = obj.key_span(key) {
                     self.error(
-                        Diagnostic::new(codes::MISPLACED, format!("`{key}` belongs in the root file"))
-                            .at(span)
-                            .with_help("only the file with `scorecard:` may set scorecard-wide settings"),
+                        Diagnostic::new(
+                            codes::MISPLACED,
+                            format!("`{key}` belongs in the root file"),
+                        )
+                        .at(span)
+                        .with_help(
+                            "only the file with `scorecard:` may set scorecard-wide settings",
+                        ),
                     );
                 }
             }
         }
         doc.tiers = self.named(obj.get("tiers"), &shape::TIER, |w, name, o| w.tier(name, o));
-        doc.sources = self.named(obj.get("sources"), &shape::SOURCE, |w, name, o| w.source(name, o));
-        doc.events = self.named(obj.get("events"), &shape::EVENT, |w, name, o| w.event(name, o));
-        doc.journeys = self.named(obj.get("journeys"), &shape::JOURNEY, |w, name, o| w.journey(name, o));
+        doc.sources = self.named(obj.get("sources"), &shape::SOURCE, |w, name, o| {
+            w.source(name, o)
+        });
+        doc.events = self.named(obj.get("events"), &shape::EVENT, |w, name, o| {
+            w.event(name, o)
+        });
+        doc.journeys = self.named(obj.get("journeys"), &shape::JOURNEY, |w, name, o| {
+            w.journey(name, o)
+        });
         doc
     }
 
@@ -96,13 +113,20 @@ impl<'t> Walker<'t> {
         if let Some(node) = obj.get("defaults")
             && let Some(d) = self.obj(node, &shape::DEFAULTS)
         {
-            defaults.dialect = d.get("dialect").and_then(|n| self.word(n, shape::DIALECTS, "dialect"));
-            defaults.grain = d.get("grain").and_then(|n| self.word(n, shape::GRAINS, "grain"));
+            defaults.dialect = d
+                .get("dialect")
+                .and_then(|n| self.word(n, shape::DIALECTS, "dialect"));
+            defaults.grain = d
+                .get("grain")
+                .and_then(|n| self.word(n, shape::GRAINS, "grain"));
             defaults.timezone = d.get("timezone").and_then(|n| self.text_value(n));
             defaults.min_sample = d.get("min_sample").and_then(|n| self.count(n));
-            defaults.week_start = d.get("week_start").and_then(|n| self.word(n, shape::WEEK_STARTS, "week start"));
+            defaults.week_start = d
+                .get("week_start")
+                .and_then(|n| self.word(n, shape::WEEK_STARTS, "week start"));
             defaults.dedupe_lookback = d.get("dedupe_lookback").and_then(|n| self.duration(n));
-            defaults.attribution_lookback = d.get("attribution_lookback").and_then(|n| self.duration(n));
+            defaults.attribution_lookback =
+                d.get("attribution_lookback").and_then(|n| self.duration(n));
             defaults.rollups = d.get("rollups").and_then(|n| self.boolean(n));
         }
         Some(Header {
@@ -118,14 +142,18 @@ impl<'t> Walker<'t> {
     }
 
     fn tier(&mut self, name: Name, o: Obj<'_>) -> TierPolicy {
-        let tier = self.check_word(name, shape::TIERS, "tier");
+        let tier = name;
         TierPolicy {
             span: tier.span.to(o.span),
             tier,
             min_sample: o.get("min_sample").and_then(|n| self.count(n)),
             required_cohorts: self.list(o.get("require"), |w, n| w.name(n)),
-            severity: o.get("severity").and_then(|n| self.word(n, shape::SEVERITIES, "severity")),
-            sign_off: self.list(o.get("sign_off"), |w, n| w.word(n, shape::ROLES, "owner role")),
+            severity: o
+                .get("severity")
+                .and_then(|n| self.word(n, shape::SEVERITIES, "severity")),
+            sign_off: self.list(o.get("sign_off"), |w, n| {
+                w.word(n, shape::ROLES, "owner role")
+            }),
             comments: Vec::new(),
         }
     }
@@ -173,8 +201,11 @@ impl<'t> Walker<'t> {
         if let Value::Map(entries) = &node.value {
             if entries.len() != 1 {
                 self.error(
-                    Diagnostic::new(codes::WRONG_TYPE, "a computed dimension is one `name: sql` entry")
-                        .at(node_span(node, entries)),
+                    Diagnostic::new(
+                        codes::WRONG_TYPE,
+                        "a computed dimension is one `name: sql` entry",
+                    )
+                    .at(node_span(node, entries)),
                 );
                 return None;
             }
@@ -223,15 +254,21 @@ impl<'t> Walker<'t> {
             name,
             title: o.get("title").and_then(|n| self.text_value(n)),
             description: o.get("description").and_then(|n| self.text_value(n)),
-            tier: o.get("tier").and_then(|n| self.word(n, shape::TIERS, "tier")),
+            tier: o
+                .get("tier")
+                .and_then(|n| self.word(n, shape::TIERS, "tier")),
             steps: self.list(o.get("steps"), |w, n| w.name(n)),
             security_owner,
             product_owner,
             cohorts: self.list(o.get("cohorts"), |w, n| w.name(n)),
             min_sample: o.get("min_sample").and_then(|n| self.count(n)),
-            metrics: self.named(o.get("metrics"), &shape::METRIC, |w, name, o| w.metric(name, o)),
+            metrics: self.named(o.get("metrics"), &shape::METRIC, |w, name, o| {
+                w.metric(name, o)
+            }),
             pairs: self.named(o.get("pairs"), &shape::PAIR, |w, name, o| w.pair(name, o)),
-            changes: self.named(o.get("changes"), &shape::CHANGE, |w, name, o| w.change(name, o)),
+            changes: self.named(o.get("changes"), &shape::CHANGE, |w, name, o| {
+                w.change(name, o)
+            }),
             allow: self.allow(o.get("allow")),
             comments: Vec::new(),
         }
@@ -256,10 +293,15 @@ impl<'t> Walker<'t> {
                 self.error(
                     Diagnostic::new(
                         codes::METRIC_KIND,
-                        format!("metric `{}` has two formulas, `{first}` and `{second}`", name.node),
+                        format!(
+                            "metric `{}` has two formulas, `{first}` and `{second}`",
+                            name.node
+                        ),
                     )
                     .at(o.key_span(second).unwrap_or(node.span))
-                    .with_help("a metric measures one thing; declare a second metric for the other"),
+                    .with_help(
+                        "a metric measures one thing; declare a second metric for the other",
+                    ),
                 );
                 None
             }
@@ -276,8 +318,12 @@ impl<'t> Walker<'t> {
         Metric {
             span: name.span.to(o.span),
             name,
-            side: o.get("side").and_then(|n| self.word(n, shape::SIDES, "side")),
-            good: o.get("good").and_then(|n| self.word(n, shape::DIRECTIONS, "direction")),
+            side: o
+                .get("side")
+                .and_then(|n| self.word(n, shape::SIDES, "side")),
+            good: o
+                .get("good")
+                .and_then(|n| self.word(n, shape::DIRECTIONS, "direction")),
             formula,
             unit: o.get("unit").and_then(|n| self.text_value(n)),
             description: o.get("description").and_then(|n| self.text_value(n)),
@@ -337,7 +383,8 @@ impl<'t> Walker<'t> {
         let o = self.obj(node, &shape::SIDE)?;
         let overrides = self.list(o.get("overrides"), |w, n| {
             let ov = w.obj(n, &shape::OVERRIDE)?;
-            let (dimension, value) = w.single_entry(ov.get("when")?, "the cohort of an override")?;
+            let (dimension, value) =
+                w.single_entry(ov.get("when")?, "the cohort of an override")?;
             Some(CohortOverride {
                 dimension,
                 value,
@@ -368,8 +415,11 @@ impl<'t> Walker<'t> {
                 (None, Some(journey)) => Some(Comparison::Journey(self.name(journey)?)),
                 _ => {
                     self.error(
-                        Diagnostic::new(codes::BAD_COMPARISON, "give exactly one of `cohort` or `journey` to compare with")
-                            .at(c.span),
+                        Diagnostic::new(
+                            codes::BAD_COMPARISON,
+                            "give exactly one of `cohort` or `journey` to compare with",
+                        )
+                        .at(c.span),
                     );
                     None
                 }
@@ -412,8 +462,15 @@ impl<'t> Walker<'t> {
     fn obj<'n>(&mut self, node: &'n Node, shape: &Shape) -> Option<Obj<'n>> {
         let Value::Map(entries) = &node.value else {
             self.error(
-                Diagnostic::new(codes::WRONG_TYPE, format!("expected a mapping for the {}, found {}", shape.what, node.value.kind()))
-                    .at(node.span),
+                Diagnostic::new(
+                    codes::WRONG_TYPE,
+                    format!(
+                        "expected a mapping for the {}, found {}",
+                        shape.what,
+                        node.value.kind()
+                    ),
+                )
+                .at(node.span),
             );
             return None;
         };
@@ -430,15 +487,23 @@ impl<'t> Walker<'t> {
                 let keys = shape.fields.iter().map(|f| f.key);
                 let help = did_you_mean(key, keys).unwrap_or_else(|| {
                     format!(
-                        "a {} has {}",
-                        shape.what,
-                        shape.fields.iter().map(|f| format!("`{}`", f.key)).collect::<Vec<_>>().join(", ")
+                        "{} has {}",
+                        with_article(shape.what),
+                        shape
+                            .fields
+                            .iter()
+                            .map(|f| format!("`{}`", f.key))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     )
                 });
                 self.error(
-                    Diagnostic::new(codes::UNKNOWN_KEY, format!("unknown key `{key}` in a {}", shape.what))
-                        .at(k.span)
-                        .with_help(help),
+                    Diagnostic::new(
+                        codes::UNKNOWN_KEY,
+                        format!("unknown key `{key}` in {}", with_article(shape.what)),
+                    )
+                    .at(k.span)
+                    .with_help(help),
                 );
                 continue;
             }
@@ -453,12 +518,33 @@ impl<'t> Walker<'t> {
             }
             obj.entries.push((key.as_str(), k, v));
         }
-        for field in shape.fields.iter().filter(|f| f.required) {
+        // Required keys of declarations are checked by `check`, for both
+        // syntaxes; here only those without which a node cannot be built.
+        let checked_later = [
+            "source",
+            "event",
+            "journey",
+            "metric",
+            "pair",
+            "control change",
+        ];
+        for field in shape
+            .fields
+            .iter()
+            .filter(|f| f.required && !checked_later.contains(&shape.what))
+        {
             if obj.get(field.key).is_none() {
                 self.error(
-                    Diagnostic::new(codes::MISSING_KEY, format!("the {} lacks `{}`", shape.what, field.key))
-                        .at(obj.span)
-                        .with_help(format!("add `{}`: {}", field.key, field_hint(field))),
+                    Diagnostic::new(
+                        codes::MISSING_KEY,
+                        format!("the {} lacks `{}`", shape.what, field.key),
+                    )
+                    .at(obj.span)
+                    .with_help(format!(
+                        "add `{}`: {}",
+                        field.key,
+                        field_hint(field)
+                    )),
                 );
             }
         }
@@ -481,9 +567,12 @@ impl<'t> Walker<'t> {
             let Some(name) = self.name(k) else { continue };
             if let Some(first) = seen.iter().find(|s| s.node == name.node) {
                 self.error(
-                    Diagnostic::new(codes::DUPLICATE_KEY, format!("{} `{}` is declared twice", shape.what, name.node))
-                        .at_labelled(name.span, "declared again here")
-                        .with_label(first.span, "first declared here"),
+                    Diagnostic::new(
+                        codes::DUPLICATE_KEY,
+                        format!("{} `{}` is declared twice", shape.what, name.node),
+                    )
+                    .at_labelled(name.span, "declared again here")
+                    .with_label(first.span, "first declared here"),
                 );
                 continue;
             }
@@ -516,15 +605,22 @@ impl<'t> Walker<'t> {
             Value::Null => Vec::new(),
             other => {
                 self.error(
-                    Diagnostic::new(codes::WRONG_TYPE, format!("expected a mapping of {what}, found {}", other.kind()))
-                        .at(node.span),
+                    Diagnostic::new(
+                        codes::WRONG_TYPE,
+                        format!("expected a mapping of {what}, found {}", other.kind()),
+                    )
+                    .at(node.span),
                 );
                 Vec::new()
             }
         }
     }
 
-    fn list<T>(&mut self, node: Option<&Node>, mut item: impl FnMut(&mut Self, &Node) -> Option<T>) -> Vec<T> {
+    fn list<T>(
+        &mut self,
+        node: Option<&Node>,
+        mut item: impl FnMut(&mut Self, &Node) -> Option<T>,
+    ) -> Vec<T> {
         match node.map(|n| (n, &n.value)) {
             None | Some((_, Value::Null)) => Vec::new(),
             Some((_, Value::Seq(items))) => items.iter().filter_map(|n| item(self, n)).collect(),
@@ -541,9 +637,12 @@ impl<'t> Walker<'t> {
             }
             _ => {
                 self.error(
-                    Diagnostic::new(codes::WRONG_TYPE, format!("{what} is one `dimension: value` entry"))
-                        .at(node.span)
-                        .with_help("write it as `{device_type: mobile}`"),
+                    Diagnostic::new(
+                        codes::WRONG_TYPE,
+                        format!("{what} is one `dimension: value` entry"),
+                    )
+                    .at(node.span)
+                    .with_help("write it as `{device_type: mobile}`"),
                 );
                 None
             }
@@ -568,7 +667,13 @@ impl<'t> Walker<'t> {
                 }
             }
             other => {
-                self.error(Diagnostic::new(codes::WRONG_TYPE, format!("expected text, found {}", other.kind())).at(node.span));
+                self.error(
+                    Diagnostic::new(
+                        codes::WRONG_TYPE,
+                        format!("expected text, found {}", other.kind()),
+                    )
+                    .at(node.span),
+                );
                 return None;
             }
         };
@@ -577,45 +682,59 @@ impl<'t> Walker<'t> {
 
     fn name(&mut self, node: &Node) -> Option<Name> {
         let text = self.text_value(node)?;
-        let valid = text.node.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-            && text.node.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        let valid = text
+            .node
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && text
+                .node
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_');
         if !valid {
             self.error(
-                Diagnostic::new(codes::INVALID_VALUE, format!("`{}` is not a valid name", text.node))
-                    .at(node.span)
-                    .with_help("names start with a letter or `_` and hold letters, digits and `_`"),
+                Diagnostic::new(
+                    codes::INVALID_VALUE,
+                    format!("`{}` is not a valid name", text.node),
+                )
+                .at(node.span)
+                .with_help("names start with a letter or `_` and hold letters, digits and `_`"),
             );
             return None;
         }
         Some(text)
     }
 
-    fn word(&mut self, node: &Node, words: &[&str], what: &str) -> Option<Name> {
-        let text = self.text_value(node)?;
-        Some(self.check_word(text, words, what))
-    }
-
-    /// Reports a word outside `words` but keeps it, so later checks still run.
-    fn check_word(&mut self, text: Spanned<String>, words: &[&str], what: &str) -> Name {
-        if !words.contains(&text.node.as_str()) {
-            let help = did_you_mean(&text.node, words.iter().copied())
-                .unwrap_or_else(|| format!("a {what} is one of {}", words.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(", ")));
-            self.error(
-                Diagnostic::new(codes::INVALID_VALUE, format!("unknown {what} `{}`", text.node))
-                    .at(text.span)
-                    .with_help(help),
-            );
-        }
-        text
+    /// A word such as a tier or a side. Which words are allowed is checked
+    /// by `check`, for both syntaxes alike.
+    fn word(&mut self, node: &Node, _words: &[&str], _what: &str) -> Option<Name> {
+        self.text_value(node)
     }
 
     fn count(&mut self, node: &Node) -> Option<Spanned<u64>> {
         match &node.value {
             Value::Int(i) if *i >= 0 => Some(Spanned::new(*i as u64, node.span)),
+            Value::Int(_) | Value::Float(_) => {
+                self.error(
+                    Diagnostic::new(
+                        codes::INVALID_VALUE,
+                        "expected a whole number of zero or more",
+                    )
+                    .at(node.span)
+                    .with_help("samples and counts are whole numbers such as `200`"),
+                );
+                None
+            }
             other => {
                 self.error(
-                    Diagnostic::new(codes::WRONG_TYPE, format!("expected a whole number of zero or more, found {}", other.kind()))
-                        .at(node.span),
+                    Diagnostic::new(
+                        codes::WRONG_TYPE,
+                        format!(
+                            "expected a whole number of zero or more, found {}",
+                            other.kind()
+                        ),
+                    )
+                    .at(node.span),
                 );
                 None
             }
@@ -627,7 +746,11 @@ impl<'t> Walker<'t> {
             Value::Bool(b) => Some(Spanned::new(*b, node.span)),
             other => {
                 self.error(
-                    Diagnostic::new(codes::WRONG_TYPE, format!("expected `true` or `false`, found {}", other.kind())).at(node.span),
+                    Diagnostic::new(
+                        codes::WRONG_TYPE,
+                        format!("expected `true` or `false`, found {}", other.kind()),
+                    )
+                    .at(node.span),
                 );
                 None
             }
@@ -639,7 +762,9 @@ impl<'t> Walker<'t> {
         match expr::parse_duration(&text, &origin) {
             Ok(d) => Some(Spanned::new(d, node.span)),
             Err(d) => {
-                self.error(d.with_help("a duration is a number and a unit: `90s`, `30m`, `24h`, `14d`, `2w`"));
+                self.error(d.with_help(
+                    "a duration is a number and a unit: `90s`, `30m`, `24h`, `14d`, `2w`",
+                ));
                 None
             }
         }
@@ -696,7 +821,12 @@ fn align(file: &str, start: usize, value: &str) -> Vec<u32> {
         let found = loop {
             match rest.next() {
                 Some((i, f)) if f == c => break Some(start + i),
-                Some((_, f)) if f.is_whitespace() || matches!(f, '"' | '\'' | '\\' | '|' | '>' | '-' | '+') => continue,
+                Some((_, f))
+                    if f.is_whitespace()
+                        || matches!(f, '"' | '\'' | '\\' | '|' | '>' | '-' | '+') =>
+                {
+                    continue;
+                }
                 Some(_) | None => break None,
             }
         };
@@ -706,6 +836,16 @@ fn align(file: &str, start: usize, value: &str) -> Vec<u32> {
         offsets.extend(std::iter::repeat_n(at as u32, c.len_utf8()));
     }
     offsets
+}
+
+/// `a source`, `an event`.
+fn with_article(what: &str) -> String {
+    let article = if what.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {what}")
 }
 
 fn node_span(node: &Node, entries: &[(Node, Node)]) -> Span {

@@ -81,25 +81,50 @@ pub fn parse(file: FileId, text: &str) -> Result<Node, Diagnostic> {
             max_alias_expansions_per_anchor: 1_000,
         },
     };
-    let raw: serde_saphyr::Spanned<Raw> = serde_saphyr::from_str_with_options(text, options).map_err(|e| {
-        let message = e.without_snippet().to_string();
-        let message = message.lines().next().unwrap_or("invalid YAML").to_string();
-        let offset = e
-            .location()
-            .and_then(|l| l.span().byte_offset())
-            .map_or(0, |o| o as usize);
-        let limit = ["budget", "limit", "depth", "alias"].iter().any(|w| message.to_lowercase().contains(w));
-        let code = if limit { codes::YAML_LIMIT } else { codes::YAML_SYNTAX };
-        let offset = offset.min(text.len());
-        let end = next_boundary(text, offset);
-        Diagnostic::new(code, format!("invalid YAML: {}", first_lower(&message)))
-            .at(Span::new(file, offset..end))
-    })?;
+    let raw: serde_saphyr::Spanned<Raw> = serde_saphyr::from_str_with_options(text, options)
+        .map_err(|e| {
+            let message = e.without_snippet().to_string();
+            let message = message.lines().next().unwrap_or("invalid YAML").to_string();
+            let offset = e
+                .location()
+                .and_then(|l| l.span().byte_offset())
+                .map_or(0, |o| o as usize);
+            let lower = message.to_lowercase();
+            let limit = ["budget", "limit", "depth", "alias"]
+                .iter()
+                .any(|w| lower.contains(w));
+            let code = if limit {
+                codes::YAML_LIMIT
+            } else {
+                codes::YAML_SYNTAX
+            };
+            // The position is shown by the renderer; keep the message short.
+            let message = match message.find(" at line ") {
+                Some(at) => message[..at].to_string(),
+                None => message,
+            };
+            let message = if lower.contains("depth") || lower.contains("recursion") {
+                "it nests deeper than scorec accepts (48 levels)".to_string()
+            } else if lower.contains("alias") {
+                "its aliases expand to more than scorec accepts (100,000 events)".to_string()
+            } else if limit {
+                format!("it exceeds a size limit ({message})")
+            } else {
+                message
+            };
+            let offset = offset.min(text.len());
+            let end = next_boundary(text, offset);
+            Diagnostic::new(code, format!("invalid YAML: {}", first_lower(&message)))
+                .at(Span::new(file, offset..end))
+        })?;
     Ok(convert(file, text, raw))
 }
 
 fn next_boundary(text: &str, offset: usize) -> usize {
-    text[offset..].chars().next().map_or(offset, |c| offset + c.len_utf8())
+    text[offset..]
+        .chars()
+        .next()
+        .map_or(offset, |c| offset + c.len_utf8())
 }
 
 fn first_lower(s: &str) -> String {

@@ -13,17 +13,30 @@ pub fn print(doc: &Document) -> String {
     if let Some(h) = &doc.header {
         p.comments(0, &h.comments);
         p.kv(0, "scorecard", &h.name.node);
-        p.opt(0, "title", h.title.as_ref().map(|t| t.node.as_str()));
-        p.opt(0, "description", h.description.as_ref().map(|t| t.node.as_str()));
+        p.text(0, "title", h.title.as_ref().map(|t| t.node.as_str()));
+        p.text(
+            0,
+            "description",
+            h.description.as_ref().map(|t| t.node.as_str()),
+        );
         let d = &h.defaults;
         let defaults: Vec<(&str, String)> = [
             ("dialect", d.dialect.as_ref().map(|x| x.node.clone())),
             ("grain", d.grain.as_ref().map(|x| x.node.clone())),
             ("timezone", d.timezone.as_ref().map(|x| x.node.clone())),
-            ("min_sample", d.min_sample.as_ref().map(|x| x.node.to_string())),
+            (
+                "min_sample",
+                d.min_sample.as_ref().map(|x| x.node.to_string()),
+            ),
             ("week_start", d.week_start.as_ref().map(|x| x.node.clone())),
-            ("dedupe_lookback", d.dedupe_lookback.as_ref().map(|x| x.node.to_string())),
-            ("attribution_lookback", d.attribution_lookback.as_ref().map(|x| x.node.to_string())),
+            (
+                "dedupe_lookback",
+                d.dedupe_lookback.as_ref().map(|x| x.node.to_string()),
+            ),
+            (
+                "attribution_lookback",
+                d.attribution_lookback.as_ref().map(|x| x.node.to_string()),
+            ),
             ("rollups", d.rollups.as_ref().map(|x| x.node.to_string())),
         ]
         .into_iter()
@@ -32,7 +45,10 @@ pub fn print(doc: &Document) -> String {
         if !defaults.is_empty() {
             p.key(0, "defaults");
             for (k, v) in defaults {
-                if k == "min_sample" || k == "rollups" {
+                if matches!(
+                    k,
+                    "min_sample" | "rollups" | "dedupe_lookback" | "attribution_lookback"
+                ) {
                     p.raw(1, k, &v);
                 } else {
                     p.kv(1, k, &v);
@@ -48,7 +64,11 @@ pub fn print(doc: &Document) -> String {
             p.comments(1, &t.comments);
             p.key(1, &t.tier.node);
             p.count(2, "min_sample", t.min_sample.as_ref());
-            p.list(2, "require", t.required_cohorts.iter().map(|c| c.node.as_str()));
+            p.list(
+                2,
+                "require",
+                t.required_cohorts.iter().map(|c| c.node.as_str()),
+            );
             p.opt(2, "severity", t.severity.as_ref().map(|s| s.node.as_str()));
             p.list(2, "sign_off", t.sign_off.iter().map(|c| c.node.as_str()));
             p.empty_map_if_bare(2);
@@ -67,7 +87,11 @@ pub fn print(doc: &Document) -> String {
             p.key(1, &e.name.node);
             p.opt(2, "source", e.source.as_ref().map(|s| s.node.as_str()));
             p.opt(2, "where", e.filter.as_ref().map(|f| f.text.as_str()));
-            p.opt(2, "description", e.description.as_ref().map(|d| d.node.as_str()));
+            p.text(
+                2,
+                "description",
+                e.description.as_ref().map(|d| d.node.as_str()),
+            );
             p.empty_map_if_bare(2);
         }
     }
@@ -142,20 +166,38 @@ impl Printer {
         }
     }
 
+    /// Prose (titles, descriptions, actions): folded when long.
+    fn text(&mut self, level: usize, key: &str, value: Option<&str>) {
+        let Some(v) = value else { return };
+        match folded(v, level + 1) {
+            Some(block) => {
+                self.indent(level);
+                let _ = writeln!(self.out, "{key}: >-");
+                self.out.push_str(&block);
+            }
+            None => self.kv(level, key, v),
+        }
+    }
+
     fn count(&mut self, level: usize, key: &str, value: Option<&crate::span::Spanned<u64>>) {
         if let Some(v) = value {
             self.raw(level, key, &v.node.to_string());
         }
     }
 
-    fn duration(&mut self, level: usize, key: &str, value: Option<&crate::span::Spanned<Duration>>) {
+    fn duration(
+        &mut self,
+        level: usize,
+        key: &str,
+        value: Option<&crate::span::Spanned<Duration>>,
+    ) {
         if let Some(v) = value {
             self.raw(level, key, &print_expr::duration(v.node));
         }
     }
 
     fn list<'a>(&mut self, level: usize, key: &str, items: impl Iterator<Item = &'a str>) {
-        let items: Vec<String> = items.map(scalar).collect();
+        let items: Vec<String> = items.map(scalar_in_flow).collect();
         if items.is_empty() {
             return;
         }
@@ -202,13 +244,29 @@ impl Printer {
         self.comments(1, &s.comments);
         self.key(1, &s.name.node);
         self.opt(2, "table", s.table.as_ref().map(|t| t.node.as_str()));
-        self.opt(2, "timestamp", s.timestamp.as_ref().map(|t| t.node.as_str()));
+        self.opt(
+            2,
+            "timestamp",
+            s.timestamp.as_ref().map(|t| t.node.as_str()),
+        );
         self.opt(2, "entity", s.entity.as_ref().map(|t| t.node.as_str()));
         self.opt(2, "session", s.session.as_ref().map(|t| t.node.as_str()));
-        self.opt(2, "dedupe_by", s.dedupe_by.as_ref().map(|t| t.node.as_str()));
-        self.opt(2, "dedupe_order", s.dedupe_order.as_ref().map(|t| t.node.as_str()));
+        self.opt(
+            2,
+            "dedupe_by",
+            s.dedupe_by.as_ref().map(|t| t.node.as_str()),
+        );
+        self.opt(
+            2,
+            "dedupe_order",
+            s.dedupe_order.as_ref().map(|t| t.node.as_str()),
+        );
         if s.dimensions.iter().all(|d| d.expr.is_none()) {
-            self.list(2, "dimensions", s.dimensions.iter().map(|d| d.name.node.as_str()));
+            self.list(
+                2,
+                "dimensions",
+                s.dimensions.iter().map(|d| d.name.node.as_str()),
+            );
         } else {
             self.indent(2);
             self.out.push_str("dimensions:\n");
@@ -245,14 +303,26 @@ impl Printer {
     fn journey(&mut self, j: &Journey) {
         self.comments(1, &j.comments);
         self.key(1, &j.name.node);
-        self.opt(2, "title", j.title.as_ref().map(|t| t.node.as_str()));
-        self.opt(2, "description", j.description.as_ref().map(|t| t.node.as_str()));
+        self.text(2, "title", j.title.as_ref().map(|t| t.node.as_str()));
+        self.text(
+            2,
+            "description",
+            j.description.as_ref().map(|t| t.node.as_str()),
+        );
         self.opt(2, "tier", j.tier.as_ref().map(|t| t.node.as_str()));
         self.list(2, "steps", j.steps.iter().map(|s| s.node.as_str()));
         if j.security_owner.is_some() || j.product_owner.is_some() {
             self.key(2, "owners");
-            self.opt(3, "security", j.security_owner.as_ref().map(|o| o.node.as_str()));
-            self.opt(3, "product", j.product_owner.as_ref().map(|o| o.node.as_str()));
+            self.opt(
+                3,
+                "security",
+                j.security_owner.as_ref().map(|o| o.node.as_str()),
+            );
+            self.opt(
+                3,
+                "product",
+                j.product_owner.as_ref().map(|o| o.node.as_str()),
+            );
         }
         self.list(2, "cohorts", j.cohorts.iter().map(|s| s.node.as_str()));
         self.count(2, "min_sample", j.min_sample.as_ref());
@@ -288,13 +358,21 @@ impl Printer {
             self.kv(4, key, &body);
         }
         self.opt(4, "unit", m.unit.as_ref().map(|s| s.node.as_str()));
-        self.opt(4, "description", m.description.as_ref().map(|s| s.node.as_str()));
+        self.text(
+            4,
+            "description",
+            m.description.as_ref().map(|s| s.node.as_str()),
+        );
         self.count(4, "min_sample", m.min_sample.as_ref());
         if let Some(a) = &m.attribution {
             self.key(4, "attribute");
             self.kv(5, "from", &a.event.node);
             self.duration(5, "within", a.lookback.as_ref());
-            self.opt(5, "tie_break", a.tie_break.as_ref().map(|t| t.node.as_str()));
+            self.opt(
+                5,
+                "tie_break",
+                a.tie_break.as_ref().map(|t| t.node.as_str()),
+            );
         }
         self.allow(4, &m.allow);
         self.empty_map_if_bare(4);
@@ -315,7 +393,12 @@ impl Printer {
                 self.out.push_str("overrides:\n");
                 for o in &side.overrides {
                     self.indent(6);
-                    let _ = writeln!(self.out, "- when: {{{}: {}}}", o.dimension.node, scalar(&o.value.node));
+                    let _ = writeln!(
+                        self.out,
+                        "- when: {{{}: {}}}",
+                        o.dimension.node,
+                        scalar_in_flow(&o.value.node)
+                    );
                     self.threshold(7, "warn", o.warn.as_ref());
                     self.threshold(7, "critical", o.critical.as_ref());
                     self.count(7, "min_sample", o.min_sample.as_ref());
@@ -325,7 +408,7 @@ impl Printer {
         if let Some(t) = &p.tradeoff {
             self.kv(4, "tradeoff", &print_expr::tradeoff(&t.node));
         }
-        self.opt(4, "action", p.action.as_ref().map(|a| a.node.as_str()));
+        self.text(4, "action", p.action.as_ref().map(|a| a.node.as_str()));
         self.list(4, "maps", p.maps.iter().map(|m| m.node.as_str()));
         self.count(4, "min_sample", p.min_sample.as_ref());
         self.allow(4, &p.allow);
@@ -335,7 +418,7 @@ impl Printer {
     fn change(&mut self, c: &ControlChange) {
         self.comments(3, &c.comments);
         self.key(3, &c.name.node);
-        self.opt(4, "title", c.title.as_ref().map(|t| t.node.as_str()));
+        self.text(4, "title", c.title.as_ref().map(|t| t.node.as_str()));
         if let Some(d) = &c.date {
             self.raw(4, "date", &scalar(&d.node));
         }
@@ -347,7 +430,12 @@ impl Printer {
             Some(Comparison::Cohort { dimension, value }) => {
                 self.key(4, "compare");
                 self.indent(5);
-                let _ = writeln!(self.out, "cohort: {{{}: {}}}", dimension.node, scalar(&value.node));
+                let _ = writeln!(
+                    self.out,
+                    "cohort: {{{}: {}}}",
+                    dimension.node,
+                    scalar_in_flow(&value.node)
+                );
             }
             Some(Comparison::Journey(j)) => {
                 self.key(4, "compare");
@@ -360,29 +448,100 @@ impl Printer {
     }
 }
 
-/// A YAML scalar: plain when that reads back as the same string, otherwise
-/// double-quoted with JSON escapes (valid YAML).
+/// A YAML scalar in block context: plain when that reads back as the same
+/// string, otherwise double-quoted with JSON escapes (valid YAML).
 pub fn scalar(s: &str) -> String {
-    if is_plain_safe(s) {
+    if is_plain_safe(s, false) {
         s.to_string()
     } else {
-        serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}"))
+        quoted(s)
     }
 }
 
-fn is_plain_safe(s: &str) -> bool {
-    const RESERVED: &[&str] = &["true", "false", "null", "yes", "no", "on", "off", "y", "n", "~"];
+/// A YAML scalar inside a flow collection (`[a, b]`, `{k: v}`), where `,`
+/// and brackets are indicators.
+pub fn scalar_in_flow(s: &str) -> String {
+    if is_plain_safe(s, true) {
+        s.to_string()
+    } else {
+        quoted(s)
+    }
+}
+
+fn quoted(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}"))
+}
+
+fn is_plain_safe(s: &str, flow: bool) -> bool {
+    const RESERVED: &[&str] = &[
+        "true", "false", "null", "yes", "no", "on", "off", "y", "n", "~",
+    ];
     let Some(first) = s.chars().next() else {
         return false;
     };
-    if RESERVED.contains(&s.to_lowercase().as_str()) || s.parse::<f64>().is_ok() {
+    if RESERVED.contains(&s.to_lowercase().as_str())
+        || s.parse::<f64>().is_ok()
+        || s.starts_with("0x")
+    {
         return false;
     }
     if s.ends_with(' ') || s.contains(": ") || s.contains(" #") || s.ends_with(':') {
         return false;
     }
-    (first.is_ascii_alphabetic() || first == '_')
-        && s
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ' ' | '/' | '(' | ')' | ',' | '>' | '*' | '+' | '\'' | '='))
+    if flow && s.contains([',', '[', ']', '{', '}']) {
+        return false;
+    }
+    (first.is_alphanumeric() || first == '_' || first == '/')
+        && s.chars().all(|c| {
+            c.is_alphanumeric()
+                || matches!(
+                    c,
+                    '_' | '-'
+                        | '.'
+                        | ' '
+                        | '/'
+                        | '('
+                        | ')'
+                        | ','
+                        | '>'
+                        | '*'
+                        | '+'
+                        | '\''
+                        | '='
+                        | ':'
+                        | ';'
+                        | '&'
+                        | '?'
+                        | '!'
+                )
+        })
+}
+
+/// Folds long prose into a `>-` block so it stays readable; `None` when
+/// folding would not read back as exactly the same text.
+fn folded(s: &str, indent: usize) -> Option<String> {
+    let width = 80usize.saturating_sub(indent * 2).max(40);
+    if s.len() <= width
+        || s.contains('\n')
+        || s.contains("  ")
+        || s.starts_with(' ')
+        || s.ends_with(' ')
+        || s.contains('\t')
+    {
+        return None;
+    }
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in s.split(' ') {
+        if !line.is_empty() && line.len() + 1 + word.len() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines.push(line);
+    let pad = "  ".repeat(indent);
+    Some(lines.iter().map(|l| format!("{pad}{l}\n")).collect())
 }

@@ -111,7 +111,13 @@ pub const ROLES: &[&str] = &["security", "product"];
 pub const WEEK_STARTS: &[&str] = &["monday", "sunday"];
 /// Column types of a declared schema.
 pub const COLUMN_TYPES: &[&str] = &[
-    "string", "integer", "decimal", "double", "boolean", "timestamp", "date",
+    "string",
+    "integer",
+    "decimal",
+    "double",
+    "boolean",
+    "timestamp",
+    "date",
 ];
 
 /// Top-level keys of any scorecard file; the first six only in the root.
@@ -119,32 +125,84 @@ pub static FILE: Shape = Shape {
     what: "scorecard file",
     doc: "A scorecard file: the root (with `scorecard:`) or an included file",
     fields: &[
-        f("scorecard", Ty::Text, "Scorecard name; only in the root file"),
+        f(
+            "scorecard",
+            Ty::Text,
+            "Scorecard name; only in the root file",
+        ),
         f("title", Ty::Text, "Human title of the scorecard"),
         f("description", Ty::Text, "What the scorecard is for"),
-        f("defaults", Ty::Obj(&DEFAULTS), "Defaults for every journey and metric"),
-        f("include", Ty::List(&Ty::Text), "Files or glob patterns to include, relative to the root file"),
-        f("catalogs", Ty::List(&Ty::Text), "User framework catalog files, relative to the root file"),
-        f("tiers", Ty::Named(&TIER), "Tier policies by tier (low, medium, high, critical)"),
-        f("sources", Ty::Named(&SOURCE), "Warehouse tables and views by name"),
-        f("events", Ty::Named(&EVENT), "Named predicates over one source"),
+        f(
+            "defaults",
+            Ty::Obj(&DEFAULTS),
+            "Defaults for every journey and metric",
+        ),
+        f(
+            "include",
+            Ty::List(&Ty::Text),
+            "Files or glob patterns to include, relative to the root file",
+        ),
+        f(
+            "catalogs",
+            Ty::List(&Ty::Text),
+            "User framework catalog files, relative to the root file",
+        ),
+        f(
+            "tiers",
+            Ty::Named(&TIER),
+            "Tier policies by tier (low, medium, high, critical)",
+        ),
+        f(
+            "sources",
+            Ty::Named(&SOURCE),
+            "Warehouse tables and views by name",
+        ),
+        f(
+            "events",
+            Ty::Named(&EVENT),
+            "Named predicates over one source",
+        ),
         f("journeys", Ty::Named(&JOURNEY), "Customer journeys by name"),
     ],
 };
 
 /// Scorecard defaults.
 pub static DEFAULTS: Shape = Shape {
-    what: "defaults",
+    what: "defaults block",
     doc: "Scorecard-wide defaults",
     fields: &[
         f("dialect", Ty::Word(DIALECTS), "SQL dialect to compile to"),
         f("grain", Ty::Word(GRAINS), "Time bucket of every value"),
-        f("timezone", Ty::Text, "IANA time zone of the buckets (default UTC)"),
-        f("min_sample", Ty::Count, "Smallest sample a threshold is evaluated on"),
-        f("week_start", Ty::Word(WEEK_STARTS), "First day of a week bucket"),
-        f("dedupe_lookback", Ty::Duration, "How far before the range start de-duplication looks (default 1d)"),
-        f("attribution_lookback", Ty::Duration, "How far back cohort attribution looks (default 90d)"),
-        f("rollups", Ty::Bool, "Also compute single-dimension rollups of the cohorts"),
+        f(
+            "timezone",
+            Ty::Text,
+            "IANA time zone of the buckets (default UTC)",
+        ),
+        f(
+            "min_sample",
+            Ty::Count,
+            "Smallest sample a threshold is evaluated on",
+        ),
+        f(
+            "week_start",
+            Ty::Word(WEEK_STARTS),
+            "First day of a week bucket",
+        ),
+        f(
+            "dedupe_lookback",
+            Ty::Duration,
+            "How far before the range start de-duplication looks (default 1d)",
+        ),
+        f(
+            "attribution_lookback",
+            Ty::Duration,
+            "How far back cohort attribution looks (default 90d)",
+        ),
+        f(
+            "rollups",
+            Ty::Bool,
+            "Also compute single-dimension rollups of the cohorts",
+        ),
     ],
 };
 
@@ -153,10 +211,26 @@ pub static TIER: Shape = Shape {
     what: "tier policy",
     doc: "Defaults and requirements for journeys of one tier",
     fields: &[
-        f("min_sample", Ty::Count, "Floor for every min_sample of journeys of this tier"),
-        f("require", Ty::List(&Ty::Name), "Cohort dimensions every journey of this tier must have"),
-        f("severity", Ty::Word(SEVERITIES), "Severity of a breach when a pair does not say"),
-        f("sign_off", Ty::List(&Ty::Word(ROLES)), "Owner roles that must review changes"),
+        f(
+            "min_sample",
+            Ty::Count,
+            "Floor for every min_sample of journeys of this tier",
+        ),
+        f(
+            "require",
+            Ty::List(&Ty::Name),
+            "Cohort dimensions every journey of this tier must have",
+        ),
+        f(
+            "severity",
+            Ty::Word(SEVERITIES),
+            "Severity of a breach when a pair does not say",
+        ),
+        f(
+            "sign_off",
+            Ty::List(&Ty::Word(ROLES)),
+            "Owner roles that must review changes",
+        ),
     ],
 };
 
@@ -165,34 +239,74 @@ pub static SOURCE: Shape = Shape {
     what: "source",
     doc: "A warehouse table or view",
     fields: &[
-        req("table", Ty::Text, "Table or view, possibly qualified (analytics.auth_events)"),
+        req(
+            "table",
+            Ty::Text,
+            "Table or view, possibly qualified (analytics.auth_events)",
+        ),
         req("timestamp", Ty::Name, "Timestamp column"),
         f("entity", Ty::Name, "Entity (user) key column"),
         f("session", Ty::Name, "Session key column"),
-        f("dedupe_by", Ty::Name, "De-duplication key: one row per key is kept, the earliest"),
-        f("dedupe_order", Ty::Name, "Column that breaks ties between rows of one key at the same time"),
-        f("dimensions", Ty::List(&Ty::Dimension), "Cohort dimensions: columns, or {name: sql}"),
-        f("columns", Ty::NamedOf(&Ty::Text), "Optional typed schema: column name to type"),
+        f(
+            "dedupe_by",
+            Ty::Name,
+            "De-duplication key: one row per key is kept, the earliest",
+        ),
+        f(
+            "dedupe_order",
+            Ty::Name,
+            "Column that breaks ties between rows of one key at the same time",
+        ),
+        f(
+            "dimensions",
+            Ty::List(&Ty::Dimension),
+            "Cohort dimensions: columns, or {name: sql}",
+        ),
+        f(
+            "columns",
+            Ty::NamedOf(&Ty::Text),
+            "Optional typed schema: column name to type",
+        ),
         f("filter", Ty::Sql, "Row filter applied before anything else"),
-        f("integrity", Ty::Obj(&INTEGRITY), "Signal-integrity checks, owned by security"),
-        f("allow", Ty::Allow, "Lints allowed on this source, with a reason"),
+        f(
+            "integrity",
+            Ty::Obj(&INTEGRITY),
+            "Signal-integrity checks, owned by security",
+        ),
+        f(
+            "allow",
+            Ty::Allow,
+            "Lints allowed on this source, with a reason",
+        ),
     ],
 };
 
 /// Signal-integrity checks.
 pub static INTEGRITY: Shape = Shape {
-    what: "integrity",
+    what: "integrity block",
     doc: "Signal-integrity checks of a source",
     fields: &[
-        f("freshness", Ty::Obj(&BOUNDS), "Newest timestamp versus the watermark (> 2h)"),
-        f("volume", Ty::Obj(&BOUNDS), "Row volume against its own baseline (drops 30% vs 28d)"),
-        f("duplicates", Ty::Obj(&BOUNDS), "Share of rows de-duplication removed (> 1%)"),
+        f(
+            "freshness",
+            Ty::Obj(&BOUNDS),
+            "Newest timestamp versus the watermark (> 2h)",
+        ),
+        f(
+            "volume",
+            Ty::Obj(&BOUNDS),
+            "Row volume against its own baseline (drops 30% vs 28d)",
+        ),
+        f(
+            "duplicates",
+            Ty::Obj(&BOUNDS),
+            "Share of rows de-duplication removed (> 1%)",
+        ),
     ],
 };
 
 /// Warn and critical bounds.
 pub static BOUNDS: Shape = Shape {
-    what: "bounds",
+    what: "bounds block",
     doc: "Warn and critical bounds",
     fields: &[
         f("warn", Ty::Threshold, "Warn bound"),
@@ -220,28 +334,56 @@ pub static JOURNEY: Shape = Shape {
         f("description", Ty::Text, "What the journey is"),
         req("tier", Ty::Word(TIERS), "Risk tier"),
         f("steps", Ty::List(&Ty::Name), "Ordered steps (events)"),
-        f("owners", Ty::Obj(&OWNERS), "Who owns the signal and who owns the thresholds"),
-        f("cohorts", Ty::List(&Ty::Name), "Dimensions every value is broken down by, together"),
+        f(
+            "owners",
+            Ty::Obj(&OWNERS),
+            "Who owns the signal and who owns the thresholds",
+        ),
+        f(
+            "cohorts",
+            Ty::List(&Ty::Name),
+            "Dimensions every value is broken down by, together",
+        ),
         f("min_sample", Ty::Count, "Journey-wide min_sample"),
-        f("metrics", Ty::Named(&METRIC), "Metrics by name (unique in the scorecard)"),
+        f(
+            "metrics",
+            Ty::Named(&METRIC),
+            "Metrics by name (unique in the scorecard)",
+        ),
         f("pairs", Ty::Named(&PAIR), "Pairs by name"),
         f("changes", Ty::Named(&CHANGE), "Control changes by name"),
-        f("allow", Ty::Allow, "Lints allowed on this journey, with a reason"),
+        f(
+            "allow",
+            Ty::Allow,
+            "Lints allowed on this journey, with a reason",
+        ),
     ],
 };
 
 /// Journey owners.
 pub static OWNERS: Shape = Shape {
-    what: "owners",
+    what: "owners block",
     doc: "Owners of a journey",
     fields: &[
         f("security", Ty::Text, "Owns the integrity of the signal"),
-        f("product", Ty::Text, "Owns the interpretation and the thresholds"),
+        f(
+            "product",
+            Ty::Text,
+            "Owns the interpretation and the thresholds",
+        ),
     ],
 };
 
 /// The keys of a metric that hold its formula, one of which is required.
-pub const FORMULA_KEYS: &[&str] = &["count", "sum", "rate", "conversion", "duration", "derived", "formula"];
+pub const FORMULA_KEYS: &[&str] = &[
+    "count",
+    "sum",
+    "rate",
+    "conversion",
+    "duration",
+    "derived",
+    "formula",
+];
 
 /// A metric.
 pub static METRIC: Shape = Shape {
@@ -249,19 +391,59 @@ pub static METRIC: Shape = Shape {
     doc: "A measured quantity of one journey; give exactly one of count, sum, rate, conversion, duration, derived or formula",
     fields: &[
         req("side", Ty::Word(SIDES), "security, experience or outcome"),
-        req("good", Ty::Word(DIRECTIONS), "Which direction is good: high or low"),
-        f("count", Ty::Expr, "Events, or distinct keys: `login_attempt`, `distinct entity of mfa_enrolled`"),
+        req(
+            "good",
+            Ty::Word(DIRECTIONS),
+            "Which direction is good: high or low",
+        ),
+        f(
+            "count",
+            Ty::Expr,
+            "Events, or distinct keys: `login_attempt`, `distinct entity of mfa_enrolled`",
+        ),
         f("sum", Ty::Expr, "Exact sum: `amount of fraud_case`"),
-        f("rate", Ty::Expr, "`numerator / denominator`, e.g. `login_success / login_attempt`"),
-        f("conversion", Ty::Expr, "`a -> b within 7d`: distinct entities with a reaching b"),
-        f("duration", Ty::Expr, "`p95 of a -> b within 24h`: minutes from each a to the next b"),
-        f("derived", Ty::Expr, "Arithmetic over metrics of the same journey"),
-        f("formula", Ty::Expr, "Any formula in call form: `rate(a / b)`"),
-        f("unit", Ty::Text, "Display unit (fraction, count, minutes, currency:EUR)"),
+        f(
+            "rate",
+            Ty::Expr,
+            "`numerator / denominator`, e.g. `login_success / login_attempt`",
+        ),
+        f(
+            "conversion",
+            Ty::Expr,
+            "`a -> b within 7d`: distinct entities with a reaching b",
+        ),
+        f(
+            "duration",
+            Ty::Expr,
+            "`p95 of a -> b within 24h`: minutes from each a to the next b",
+        ),
+        f(
+            "derived",
+            Ty::Expr,
+            "Arithmetic over metrics of the same journey",
+        ),
+        f(
+            "formula",
+            Ty::Expr,
+            "Any formula in call form: `rate(a / b)`",
+        ),
+        f(
+            "unit",
+            Ty::Text,
+            "Display unit (fraction, count, minutes, currency:EUR)",
+        ),
         f("description", Ty::Text, "What the metric means"),
         f("min_sample", Ty::Count, "Metric-level min_sample"),
-        f("attribute", Ty::Obj(&ATTRIBUTE), "Take cohorts from another event of the same entity"),
-        f("allow", Ty::Allow, "Lints allowed on this metric, with a reason"),
+        f(
+            "attribute",
+            Ty::Obj(&ATTRIBUTE),
+            "Take cohorts from another event of the same entity",
+        ),
+        f(
+            "allow",
+            Ty::Allow,
+            "Lints allowed on this metric, with a reason",
+        ),
     ],
 };
 
@@ -272,7 +454,11 @@ pub static ATTRIBUTE: Shape = Shape {
     fields: &[
         req("from", Ty::Name, "The event whose cohort is taken"),
         f("within", Ty::Duration, "How far back to look"),
-        f("tie_break", Ty::Name, "Column that breaks ties between events at the same time"),
+        f(
+            "tie_break",
+            Ty::Name,
+            "Column that breaks ties between events at the same time",
+        ),
     ],
 };
 
@@ -282,12 +468,28 @@ pub static PAIR: Shape = Shape {
     doc: "A security metric and an experience or outcome metric, judged together",
     fields: &[
         req("security", Ty::Obj(&SIDE), "The security side"),
-        req("experience", Ty::Obj(&SIDE), "The experience (or outcome) side"),
-        f("tradeoff", Ty::Expr, "`experience worsens 3pp while security improves vs 28d`"),
+        req(
+            "experience",
+            Ty::Obj(&SIDE),
+            "The experience (or outcome) side",
+        ),
+        f(
+            "tradeoff",
+            Ty::Expr,
+            "`experience worsens 3pp while security improves vs 28d`",
+        ),
         f("action", Ty::Text, "What the owners do on a breach"),
-        f("maps", Ty::List(&Ty::Text), "Framework controls: `csf:DE.AE-02`, `sp800-63:AAL2`"),
+        f(
+            "maps",
+            Ty::List(&Ty::Text),
+            "Framework controls: `csf:DE.AE-02`, `sp800-63:AAL2`",
+        ),
         f("min_sample", Ty::Count, "Pair-level min_sample"),
-        f("allow", Ty::Allow, "Lints allowed on this pair, with a reason"),
+        f(
+            "allow",
+            Ty::Allow,
+            "Lints allowed on this pair, with a reason",
+        ),
     ],
 };
 
@@ -300,7 +502,11 @@ pub static SIDE: Shape = Shape {
         f("warn", Ty::Threshold, "Warn bound"),
         f("critical", Ty::Threshold, "Critical bound"),
         f("min_sample", Ty::Count, "Side-level min_sample"),
-        f("overrides", Ty::List(&Ty::Obj(&OVERRIDE)), "Per-cohort bounds"),
+        f(
+            "overrides",
+            Ty::List(&Ty::Obj(&OVERRIDE)),
+            "Per-cohort bounds",
+        ),
     ],
 };
 
@@ -309,7 +515,11 @@ pub static OVERRIDE: Shape = Shape {
     what: "cohort override",
     doc: "Bounds for one cohort value",
     fields: &[
-        req("when", Ty::NamedOf(&Ty::Text), "The cohort: `{device_type: mobile}`"),
+        req(
+            "when",
+            Ty::NamedOf(&Ty::Text),
+            "The cohort: `{device_type: mobile}`",
+        ),
         f("warn", Ty::Threshold, "Warn bound"),
         f("critical", Ty::Threshold, "Critical bound"),
         f("min_sample", Ty::Count, "min_sample for this cohort"),
@@ -324,11 +534,31 @@ pub static CHANGE: Shape = Shape {
         f("title", Ty::Text, "What changed"),
         req("date", Ty::Date, "When it took effect"),
         f("journeys", Ty::List(&Ty::Name), "Other journeys it touches"),
-        f("outcomes", Ty::List(&Ty::Name), "Outcome metrics expected to move"),
-        f("window", Ty::Duration, "Length of the before and after windows (default 14d)"),
-        f("washout", Ty::Duration, "Gap after the change before the after window"),
-        f("compare", Ty::Obj(&COMPARE), "An untouched comparison cohort or journey"),
-        f("allow", Ty::Allow, "Lints allowed on this change, with a reason"),
+        f(
+            "outcomes",
+            Ty::List(&Ty::Name),
+            "Outcome metrics expected to move",
+        ),
+        f(
+            "window",
+            Ty::Duration,
+            "Length of the before and after windows (default 14d)",
+        ),
+        f(
+            "washout",
+            Ty::Duration,
+            "Gap after the change before the after window",
+        ),
+        f(
+            "compare",
+            Ty::Obj(&COMPARE),
+            "An untouched comparison cohort or journey",
+        ),
+        f(
+            "allow",
+            Ty::Allow,
+            "Lints allowed on this change, with a reason",
+        ),
     ],
 };
 
@@ -337,7 +567,11 @@ pub static COMPARE: Shape = Shape {
     what: "comparison",
     doc: "Give one of cohort or journey",
     fields: &[
-        f("cohort", Ty::NamedOf(&Ty::Text), "A cohort the change did not touch: `{region: EU}`"),
+        f(
+            "cohort",
+            Ty::NamedOf(&Ty::Text),
+            "A cohort the change did not touch: `{region: EU}`",
+        ),
         f("journey", Ty::Name, "A journey the change did not touch"),
     ],
 };
@@ -353,8 +587,14 @@ impl Shape {
 pub fn json_schema() -> Json {
     let mut schema = object_schema(&FILE);
     if let Json::Object(map) = &mut schema {
-        map.insert("$schema".into(), json!("https://json-schema.org/draft/2020-12/schema"));
-        map.insert("$id".into(), json!("https://scorec.dev/schema/scorecard.json"));
+        map.insert(
+            "$schema".into(),
+            json!("https://json-schema.org/draft/2020-12/schema"),
+        );
+        map.insert(
+            "$id".into(),
+            json!("https://scorec.dev/schema/scorecard.json"),
+        );
         map.insert("title".into(), json!("scorec scorecard"));
     }
     schema
@@ -369,7 +609,12 @@ fn object_schema(shape: &Shape) -> Json {
         }
         properties.insert(field.key.into(), schema);
     }
-    let required: Vec<&str> = shape.fields.iter().filter(|f| f.required).map(|f| f.key).collect();
+    let required: Vec<&str> = shape
+        .fields
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| f.key)
+        .collect();
     let mut map = Map::new();
     map.insert("type".into(), json!("object"));
     map.insert("description".into(), json!(shape.doc));
@@ -405,6 +650,8 @@ fn type_schema(ty: &Ty) -> Json {
                 {"type": "object", "minProperties": 1, "maxProperties": 1, "additionalProperties": {"type": "string"}},
             ]
         }),
-        Ty::Allow => json!({"type": "object", "additionalProperties": {"type": "string", "minLength": 1}}),
+        Ty::Allow => {
+            json!({"type": "object", "additionalProperties": {"type": "string", "minLength": 1}})
+        }
     }
 }
