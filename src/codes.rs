@@ -160,6 +160,7 @@ codes! {
     COHORT_NOT_PROVIDED = "W0111", "cohort-not-provided", "a metric's sources cannot provide the journey's cohorts";
     UNUSED_ALLOW = "W0112", "unused-allow", "an `allow` that silences nothing";
     MISSING_REQUIRED_COHORT = "W0113", "missing-required-cohort", "a journey lacks a cohort its tier policy requires";
+    NO_FRESHNESS_CHECK = "W0114", "no-freshness-check", "a source without a freshness check";
 }
 
 #[cfg(test)]

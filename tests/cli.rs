@@ -59,14 +59,14 @@ fn check_a_missing_path_is_an_io_error() {
 fn deny_warnings_fails_on_a_lint() {
     let (code, _, _) = scorec(&[
         "check",
-        "tests/fixtures/check/err_W0103_journey_without_pair.yaml",
+        "tests/fixtures/check/err_W0103_journey_without_pair.scorec",
     ]);
     assert_eq!(code, 0, "warnings alone exit 0");
     let (code, _, stderr) = scorec(&[
         "check",
         "--deny",
         "warnings",
-        "tests/fixtures/check/err_W0103_journey_without_pair.yaml",
+        "tests/fixtures/check/err_W0103_journey_without_pair.scorec",
     ]);
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("error[W0103]"), "{stderr}");

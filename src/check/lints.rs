@@ -55,6 +55,7 @@ pub(super) fn run(cx: &mut Cx<'_>, merged: &Merged<'_>, model: Option<&model::Sc
         // Without a model the lints did not run, so no allow can be judged.
         return;
     };
+    linter.sources(merged);
     linter.journeys(merged, model);
     linter.recovery_tier(merged, model);
     for allow in all_allows(merged) {
@@ -108,6 +109,26 @@ impl Linter<'_, '_> {
             "allow it on the item with `{}` and a reason",
             info.name
         )));
+    }
+
+    /// Signal integrity is security's part of every scorecard: a source
+    /// that nobody watches for staleness can silently freeze every rate.
+    fn sources(&mut self, merged: &Merged<'_>) {
+        for s in &merged.sources {
+            let fresh = s
+                .integrity
+                .freshness
+                .as_ref()
+                .is_some_and(|b| b.warn.is_some() || b.critical.is_some());
+            if !fresh {
+                self.lint(
+                    &[&s.allow],
+                    Diagnostic::new(codes::NO_FRESHNESS_CHECK, format!("source `{}` has no freshness check", s.name.node))
+                        .at(s.name.span)
+                        .with_help("add `integrity: { freshness: { warn: \"> 2h\", critical: \"> 6h\" } }` so a stalled feed is reported before its rates are read"),
+                );
+            }
+        }
     }
 
     fn journeys(&mut self, merged: &Merged<'_>, model: &model::Scorecard) {
@@ -165,9 +186,9 @@ impl Linter<'_, '_> {
             }
             if j.security_owner.is_none() || j.product_owner.is_none() {
                 let missing = match (&j.security_owner, &j.product_owner) {
-                    (None, None) => "a security and a product owner",
-                    (None, _) => "a security owner",
-                    _ => "a product owner",
+                    (None, None) => "security or product owner",
+                    (None, _) => "security owner",
+                    _ => "product owner",
                 };
                 self.lint(
                     &[&j.allow],

@@ -60,11 +60,20 @@ pub fn check(loaded: &Loaded, options: Options) -> Checked {
             );
         }
     }
-    let syntax_failed = diagnostics.iter().any(Diagnostic::is_error);
+    let catalog_failed = diagnostics
+        .iter()
+        .any(|d| d.code == codes::BAD_CATALOG || d.code == codes::DUPLICATE_CATALOG);
     let mut cx = Cx::new(&catalogs);
+    cx.catalog_failed = catalog_failed;
     let merged = merge(loaded);
     let model = cx.scorecard(&merged);
-    if !syntax_failed {
+    // Lints judge a complete scorecard: after an error, items are missing
+    // from the model and lints such as unused-metric would only add noise.
+    let failed = diagnostics
+        .iter()
+        .chain(&cx.diagnostics)
+        .any(Diagnostic::is_error);
+    if !failed {
         lints::run(&mut cx, &merged, model.as_ref());
     }
     diagnostics.append(&mut cx.diagnostics);
@@ -112,6 +121,8 @@ pub(crate) struct Cx<'c> {
     pub(crate) diagnostics: Vec<Diagnostic>,
     /// Names declared with errors: references to them are not reported again.
     pub(crate) broken: std::collections::BTreeSet<String>,
+    /// A user catalog failed to load, so unknown frameworks may be its own.
+    pub(crate) catalog_failed: bool,
 }
 
 impl<'c> Cx<'c> {
@@ -120,6 +131,7 @@ impl<'c> Cx<'c> {
             catalogs,
             diagnostics: Vec::new(),
             broken: std::collections::BTreeSet::new(),
+            catalog_failed: false,
         }
     }
 
@@ -199,22 +211,25 @@ impl<'c> Cx<'c> {
                 }
             }
         }
-        for (name, journey) in &mut journeys {
-            journey.metrics = metrics
-                .values()
-                .filter(|x| &x.journey == name)
-                .map(|x| x.name.clone())
-                .collect();
-            journey.pairs = pairs
-                .values()
-                .filter(|p| &p.journey == name)
-                .map(|p| p.name.clone())
-                .collect();
-            journey.changes = changes
-                .values()
-                .filter(|c| c.journeys.first() == Some(name))
-                .map(|c| c.name.clone())
-                .collect();
+        // Each journey lists its members in declaration order.
+        for metric in metrics.values() {
+            if let Some(j) = journeys.get_mut(&metric.journey) {
+                j.metrics.push(metric.name.clone());
+            }
+        }
+        for pair in pairs.values() {
+            if let Some(j) = journeys.get_mut(&pair.journey) {
+                j.pairs.push(pair.name.clone());
+            }
+        }
+        for change in changes.values() {
+            if let Some(j) = change
+                .journeys
+                .first()
+                .and_then(|name| journeys.get_mut(name))
+            {
+                j.changes.push(change.name.clone());
+            }
         }
         Some(model::Scorecard {
             name: header.name.node.clone(),
@@ -702,13 +717,16 @@ impl<'c> Cx<'c> {
 
     /// Reports every name declared more than once.
     fn unique<'n>(&mut self, what: &str, names: impl Iterator<Item = &'n ast::Name>) {
-        let mut seen: Vec<&ast::Name> = Vec::new();
+        let mut seen: std::collections::HashMap<&str, Span> = std::collections::HashMap::new();
         for name in names {
-            if let Some(first) = seen.iter().find(|n| n.node == name.node) {
-                let first = first.span;
-                self.duplicate(what, name, first);
-            } else {
-                seen.push(name);
+            match seen.get(name.node.as_str()) {
+                Some(&first) => {
+                    self.duplicate(what, name, first);
+                    self.broken.insert(name.node.clone());
+                }
+                None => {
+                    seen.insert(name.node.as_str(), name.span);
+                }
             }
         }
     }

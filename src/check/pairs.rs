@@ -190,36 +190,40 @@ fn check_direction(cx: &mut Cx<'_>, t: &Threshold, good: Good, metric: &str) {
                 ..
             },
             Good::High,
-        ) => Some("above"),
+        ) => Some("is high"),
         (
             Bound::Absolute {
                 op: CmpOp::Lt | CmpOp::Le,
                 ..
             },
             Good::Low,
-        ) => Some("below"),
+        ) => Some("is low"),
         (
             Bound::Relative {
                 direction: Direction::Rises,
                 ..
             },
             Good::High,
-        ) => Some("rising"),
+        ) => Some("rises"),
         (
             Bound::Relative {
                 direction: Direction::Drops,
                 ..
             },
             Good::Low,
-        ) => Some("dropping"),
+        ) => Some("drops"),
         _ => None,
     };
     if let Some(word) = contradicts {
-        let good_word = if good == Good::High { "high" } else { "low" };
+        let better = if good == Good::High {
+            "higher"
+        } else {
+            "lower"
+        };
         cx.error(
             Diagnostic::new(
                 codes::BOUND_DIRECTION,
-                format!("this bound breaches `{metric}` for being {word}, but `{metric}` is good {good_word}"),
+                format!("this bound fires when `{metric}` {word}, but {better} is better for `{metric}`"),
             )
             .at(t.span)
             .with_help(if good == Good::High {
@@ -352,6 +356,9 @@ impl Cx<'_> {
         base: Option<u64>,
         floor: u64,
     ) -> Option<model::PairSide> {
+        if self.broken.contains(&side.metric.node) {
+            return None;
+        }
         let Some(metric) = metrics.get(&side.metric.node) else {
             if !journey
                 .metrics
@@ -576,6 +583,11 @@ impl Cx<'_> {
                         id: resolved.control.id.clone(),
                         title: resolved.control.title.clone(),
                     });
+                }
+                // A user catalog that failed to load was reported; its
+                // framework then looks unknown, which is no news.
+                Err(e) if self.catalog_failed && e.code() == codes::UNKNOWN_FRAMEWORK => {
+                    failed = true
                 }
                 Err(e) => {
                     failed = true;

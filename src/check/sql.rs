@@ -175,20 +175,36 @@ fn error(sql: &SqlText, e: &ParserError) -> Diagnostic {
         ParserError::RecursionLimitExceeded => "the expression nests too deeply".to_string(),
     };
     let (message, location) = split_location(&raw);
-    let at = location
-        .and_then(|l| offset(&sql.text, l))
-        .unwrap_or(sql.text.len());
-    let end = sql.text[at.min(sql.text.len())..]
-        .find(|c: char| c.is_whitespace())
-        .map_or(sql.text.len(), |n| at + n)
-        .max(at + 1);
+    let len = sql.text.len();
+    let at = location.and_then(|l| offset(&sql.text, l)).unwrap_or(len);
+    // An error at the end of the text ("found EOF") points at its last token.
+    let at_end = at >= len;
+    let (at, end) = if at_end {
+        let trimmed = sql.text.trim_end();
+        let last = trimmed.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+        (last.min(len.saturating_sub(1)), trimmed.len().max(1))
+    } else {
+        let end = sql.text[at..]
+            .find(char::is_whitespace)
+            .map_or(len, |n| at + n)
+            .max(at + 1);
+        (at, end)
+    };
     let message = lower_first(
         &message
             .replace("Expected: ", "expected ")
-            .replace(", found: ", ", found "),
+            .replace(", found: ", ", found ")
+            .replace("found EOF", "found the end of the fragment"),
     );
     Diagnostic::new(codes::SQL_SYNTAX, format!("invalid SQL: {message}"))
-        .at_labelled(sql.span_of(at..end), "here")
+        .at_labelled(
+            sql.span_of(at..end),
+            if at_end {
+                "the expression is incomplete after this"
+            } else {
+                "here"
+            },
+        )
         .with_help("a fragment is one SQL expression, such as `event_name = 'login_attempt'`")
 }
 

@@ -211,6 +211,20 @@ fn join_or(items: &[String]) -> String {
     }
 }
 
+/// Integer types a grammar `integer` can be read into.
+pub(super) trait Bounded {
+    /// The largest value.
+    const MAX: Self;
+}
+
+impl Bounded for u64 {
+    const MAX: u64 = u64::MAX;
+}
+
+impl Bounded for u32 {
+    const MAX: u32 = u32::MAX;
+}
+
 /// Converts expression pairs into syntax, resolving spans through an origin.
 pub(super) struct Cx<'a> {
     pub(super) origin: &'a Origin,
@@ -470,13 +484,11 @@ impl Cx<'_> {
         Spanned::new(duration_value(pair.as_str()), self.span(pair))
     }
 
-    pub(super) fn integer<T: std::str::FromStr + Default>(
-        &self,
-        pair: &Pair<'_, Rule>,
-    ) -> Spanned<T> {
-        // The grammar admits only digits; an overflow saturates to the default
-        // and the checker reports out-of-range values where they matter.
-        Spanned::new(pair.as_str().parse().unwrap_or_default(), self.span(pair))
+    pub(super) fn integer<T: TryFrom<u64> + Bounded>(&self, pair: &Pair<'_, Rule>) -> Spanned<T> {
+        // The grammar admits at most 18 digits, so the text fits a u64; a
+        // value too large for `T` saturates at its maximum.
+        let n: u64 = pair.as_str().parse().unwrap_or(u64::MAX);
+        Spanned::new(T::try_from(n).unwrap_or(T::MAX), self.span(pair))
     }
 
     pub(super) fn arith(&self, pair: Pair<'_, Rule>) -> Arith {

@@ -16,10 +16,11 @@ pub(super) fn describe(rule: &Rule) -> String {
         Rule::EOI => "end of input",
         Rule::ident | Rule::scorecard_name => "a name",
         Rule::table_name => "a table name",
-        Rule::integer => "a whole number",
+        Rule::integer => "a whole number (at most 18 digits)",
+        Rule::sequence => "an event sequence (`a -> b within 7d`)",
         Rule::number => "a number",
         Rule::date => "a date (YYYY-MM-DD)",
-        Rule::duration => "a duration (`30m`, `24h`, `14d`)",
+        Rule::duration => "a duration (`30m`, `24h`, `14d`; at most 9 digits)",
         Rule::string => "a quoted string",
         Rule::sql_bracket | Rule::sql_fragment => "a SQL fragment in `[...]`",
         Rule::formula => "a formula (`count(...)`, `rate(... / ...)`, ...)",
@@ -53,4 +54,33 @@ pub(super) fn describe(rule: &Rule) -> String {
         }
     };
     text.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every rule of the grammar has a `///` doc comment right above it.
+    #[test]
+    fn every_rule_is_documented() {
+        let grammar = include_str!("../../grammar/scorec.pest");
+        let lines: Vec<&str> = grammar.lines().collect();
+        let mut rules = 0;
+        for (i, line) in lines.iter().enumerate() {
+            let Some((name, _)) = line.split_once(" = ") else {
+                continue;
+            };
+            if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                continue;
+            }
+            rules += 1;
+            let above = i.checked_sub(1).map(|j| lines[j].trim_start());
+            assert!(
+                above.is_some_and(|l| l.starts_with("///")),
+                "grammar rule `{name}` has no `///` comment"
+            );
+        }
+        assert!(
+            rules > 100,
+            "found only {rules} rules; is the grammar file readable?"
+        );
+    }
 }

@@ -848,10 +848,22 @@ fn with_article(what: &str) -> String {
     format!("{article} {what}")
 }
 
+/// The span from a mapping's start to the end of its last descendant, so a
+/// declaration's span covers everything written inside it.
 fn node_span(node: &Node, entries: &[(Node, Node)]) -> Span {
     entries
         .iter()
-        .fold(node.span, |span, (k, v)| span.to(k.span).to(v.span))
+        .fold(node.span, |span, (k, v)| span.to(k.span).to(extent(v)))
+}
+
+fn extent(node: &Node) -> Span {
+    match &node.value {
+        Value::Map(entries) => node_span(node, entries),
+        Value::Seq(items) => items
+            .iter()
+            .fold(node.span, |span, item| span.to(extent(item))),
+        _ => node.span,
+    }
 }
 
 fn field_hint(field: &Field) -> &'static str {

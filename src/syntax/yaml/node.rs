@@ -85,10 +85,14 @@ pub fn parse(file: FileId, text: &str) -> Result<Node, Diagnostic> {
         .map_err(|e| {
             let message = e.without_snippet().to_string();
             let message = message.lines().next().unwrap_or("invalid YAML").to_string();
-            let offset = e
-                .location()
-                .and_then(|l| l.span().byte_offset())
-                .map_or(0, |o| o as usize);
+            // Errors carry a line and column; byte offsets are not always set.
+            let offset = e.location().map_or(0, |l| {
+                l.span()
+                    .byte_offset()
+                    .map(|o| o as usize)
+                    .filter(|&o| o > 0 || (l.line() <= 1 && l.column() <= 1))
+                    .unwrap_or_else(|| offset_of(text, l.line() as usize, l.column() as usize))
+            });
             let lower = message.to_lowercase();
             let limit = ["budget", "limit", "depth", "alias"]
                 .iter()
@@ -107,7 +111,9 @@ pub fn parse(file: FileId, text: &str) -> Result<Node, Diagnostic> {
                 "it nests deeper than scorec accepts (48 levels)".to_string()
             } else if lower.contains("alias") {
                 "its aliases expand to more than scorec accepts (100,000 events)".to_string()
-            } else if limit {
+            } else if lower.contains("multiple") && lower.contains("document") {
+            "a scorecard file holds one YAML document; remove the `---` separator or split the file".to_string()
+        } else if limit {
                 format!("it exceeds a size limit ({message})")
             } else {
                 message
@@ -118,6 +124,19 @@ pub fn parse(file: FileId, text: &str) -> Result<Node, Diagnostic> {
                 .at(Span::new(file, offset..end))
         })?;
     Ok(convert(file, text, raw))
+}
+
+/// Byte offset of a 1-based line and column (in characters).
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let rest = text.get(start..).unwrap_or("");
+    rest.char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(text.len(), |(i, _)| start + i)
 }
 
 fn next_boundary(text: &str, offset: usize) -> usize {
