@@ -3,19 +3,19 @@
 //! diagnostic name the CSF 2.0 successor of a legacy ID.
 //!
 //! This file owns the data model and the shipped files. Validation and user
-//! catalogs live in `load.rs`, resolution of `FRAMEWORK:ID` references in
+//! catalogs live in `validate.rs`, resolution of `FRAMEWORK:ID` references in
 //! `resolve.rs`, and the `scorec catalogs list|show` texts in `text.rs`.
 
-mod load;
 mod resolve;
 mod text;
+mod validate;
 
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
-use load::RawCatalog;
 use resolve::Scheme;
 pub use resolve::{RefError, Resolved};
+use validate::RawCatalog;
 
 /// Every loaded catalog: the built-ins first, then user catalogs, in the
 /// order they were added.

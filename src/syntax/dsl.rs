@@ -30,7 +30,14 @@ pub fn parse(file: FileId, text: &str) -> Result<Document, Diagnostic> {
     let origin = Origin::direct(file, 0, text.len());
     let cx = Cx { origin: &origin };
     let root = ScorecParser::parse(Rule::file, text)
-        .map_err(|e| syntax_error_with(codes::DSL_SYNTAX, &e, &origin, describe))?
+        .map_err(|e| {
+            unclosed_block(
+                text,
+                &e,
+                syntax_error_with(codes::DSL_SYNTAX, &e, &origin, describe),
+                &origin,
+            )
+        })?
         .next()
         .expect("grammar: a file");
     let mut doc = Document::default();
@@ -61,6 +68,60 @@ pub fn parse(file: FileId, text: &str) -> Result<Document, Diagnostic> {
 }
 
 /// Names a rule in "expected ..." messages: statements by their keyword.
+/// Top-level declaration keywords, which start at the beginning of a line.
+const DECLARATIONS: &[&str] = &["scorecard", "tier", "source", "event", "journey"];
+
+/// pest does not list a missing `}` among what it expected; when a parse
+/// error lands on a top-level declaration inside a block, say that the
+/// block above is not closed.
+fn unclosed_block(
+    text: &str,
+    error: &pest::error::Error<Rule>,
+    diagnostic: Diagnostic,
+    origin: &Origin,
+) -> Diagnostic {
+    let pest::error::InputLocation::Pos(at) = error.location else {
+        return diagnostic;
+    };
+    let inside_block = matches!(&error.variant, pest::error::ErrorVariant::ParsingError { positives, .. }
+        if !positives.iter().any(|r| matches!(r, Rule::file | Rule::EOI)));
+    let line_start = at == 0 || text[..at].ends_with('\n');
+    let Some(keyword) = DECLARATIONS
+        .iter()
+        .find(|k| text[at..].starts_with(*k) && text[at + k.len()..].starts_with([' ', '\t']))
+    else {
+        return diagnostic;
+    };
+    if !(inside_block && line_start) {
+        return diagnostic;
+    }
+    // The block that is still open: the last declaration before this one.
+    let opener = text[..at]
+        .match_indices('\n')
+        .map(|(i, _)| i + 1)
+        .chain(std::iter::once(0))
+        .filter(|&i| i < at && DECLARATIONS.iter().any(|k| text[i..].starts_with(k)))
+        .max();
+    let mut d = Diagnostic::new(
+        codes::DSL_SYNTAX,
+        format!("cannot parse this file: expected `}}` before this `{keyword}`"),
+    )
+    .at_labelled(
+        origin.span(at..at + keyword.len()),
+        "the block above is still open here",
+    );
+    if let Some(start) = opener {
+        let end = text[start..].find('\n').map_or(text.len(), |n| start + n);
+        d = d.with_label(origin.span(start..end), "this block is not closed");
+    }
+    d.with_help(format!(
+        "close the block with `}}`; inside it scorec {}",
+        diagnostic
+            .message
+            .trim_start_matches("cannot parse this file: ")
+    ))
+}
+
 fn describe(rule: &Rule) -> String {
     let keyword = match rule {
         Rule::file => return grammar::describe(&Rule::declaration),
