@@ -638,16 +638,10 @@ impl Cx<'_> {
         };
         let mut touched = vec![journey.name.node.clone()];
         for j in &c.journeys {
-            if !journeys.contains_key(&j.node) {
-                self.error(
-                    Diagnostic::new(
-                        codes::UNKNOWN_JOURNEY,
-                        format!("unknown journey `{}`", j.node),
-                    )
-                    .at(j.span)
-                    .with_help_opt(did_you_mean(&j.node, journeys.keys().map(String::as_str))),
-                );
-            } else if !touched.contains(&j.node) {
+            if !self.journey_known(j, journeys) {
+                continue;
+            }
+            if !touched.contains(&j.node) {
                 touched.push(j.node.clone());
             }
         }
@@ -710,16 +704,7 @@ impl Cx<'_> {
                 })
             }
             Some(ast::Comparison::Journey(j)) => {
-                if !journeys.contains_key(&j.node) {
-                    self.error(
-                        Diagnostic::new(
-                            codes::UNKNOWN_JOURNEY,
-                            format!("unknown journey `{}`", j.node),
-                        )
-                        .at(j.span)
-                        .with_help_opt(did_you_mean(&j.node, journeys.keys().map(String::as_str))),
-                    );
-                } else if touched.contains(&j.node) {
+                if self.journey_known(j, journeys) && touched.contains(&j.node) {
                     self.error(
                         Diagnostic::new(
                             codes::BAD_COMPARISON,
@@ -743,5 +728,25 @@ impl Cx<'_> {
             compare,
             span: c.span,
         })
+    }
+
+    /// Whether a journey is declared; reports it with a did-you-mean if not.
+    fn journey_known(
+        &mut self,
+        j: &ast::Name,
+        journeys: &IndexMap<String, model::Journey>,
+    ) -> bool {
+        let known = journeys.contains_key(&j.node);
+        if !known {
+            self.error(
+                Diagnostic::new(
+                    codes::UNKNOWN_JOURNEY,
+                    format!("unknown journey `{}`", j.node),
+                )
+                .at(j.span)
+                .with_help_opt(did_you_mean(&j.node, journeys.keys().map(String::as_str))),
+            );
+        }
+        known
     }
 }
