@@ -120,16 +120,22 @@ const SOURCES_YAML: &str = r#"sources:
     session: session_id
     dedupe_by: event_id
     dimensions: [device_type, region]
+    integrity:
+      freshness: { warn: "> 2h" }
   support_tickets:
     table: support.tickets
     timestamp: created_at
     entity: user_id
     dimensions: [device_type, region]
+    integrity:
+      freshness: { warn: "> 12h" }
   fraud_cases:
     table: risk.fraud_cases
     timestamp: reported_at
     entity: user_id
     dimensions: [device_type, region]
+    integrity:
+      freshness: { warn: "> 2d" }
 events:
 "#;
 
@@ -388,7 +394,7 @@ fn main() -> std::process::ExitCode {
                 "source {name} {{\n  table {entity_dims}\n  timestamp event_time\n  entity user_id\n  session session_id\n  dedupe event_id\n  dimensions device_type, region\n  freshness warn > 2h critical > 6h\n}}"
             );
         }
-        sources.push_str("source support_tickets {\n  table support.tickets\n  timestamp created_at\n  entity user_id\n  dimensions device_type, region\n}\nsource fraud_cases {\n  table risk.fraud_cases\n  timestamp reported_at\n  entity user_id\n  dimensions device_type, region\n}\n");
+        sources.push_str("source support_tickets {\n  table support.tickets\n  timestamp created_at\n  entity user_id\n  dimensions device_type, region\n  freshness warn > 12h\n}\nsource fraud_cases {\n  table risk.fraud_cases\n  timestamp reported_at\n  entity user_id\n  dimensions device_type, region\n  freshness warn > 2d\n}\n");
         for (name, source, filter) in EVENTS {
             let _ = writeln!(sources, "event {name} on {source} where [{filter}]");
         }

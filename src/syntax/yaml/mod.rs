@@ -11,7 +11,6 @@ mod read;
 pub mod shape;
 
 use node::{Node, Value};
-use read::node_span;
 
 use super::ast::*;
 use super::expr::{self, Entry};
@@ -206,7 +205,7 @@ impl<'t> Walker<'t> {
                         codes::WRONG_TYPE,
                         "a computed dimension is one `name: sql` entry",
                     )
-                    .at(node_span(node, entries)),
+                    .at(node.extent),
                 );
                 return None;
             }

@@ -1,17 +1,29 @@
-//! A generic, spanned YAML tree read with serde-saphyr.
+//! A generic, spanned YAML tree, built from the event stream of
+//! serde-saphyr's parser.
 //!
 //! We read YAML into this tree rather than straight into typed structs so
 //! that one pass can report every unknown key, wrong type and duplicate in
 //! a file, each with its span, and so that scalars that hold formulas or SQL
-//! keep the position of every character.
+//! keep the position of every character. The tree is built from parser
+//! events rather than through serde's `Spanned<T>`: the events carry the
+//! same spans at a third of the cost, which matters for scorecards of
+//! thousands of journeys (see BENCHMARKS.md). Nesting, node counts and alias
+//! expansion are bounded here, so hostile input fails fast.
 
-use serde::Deserialize;
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_saphyr::options::DuplicateKeyPolicy;
+use std::collections::HashMap;
+
+use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, ScanError, Span as YamlSpan};
 
 use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::span::{FileId, Span};
+
+/// Deepest nesting of collections accepted.
+pub const MAX_DEPTH: usize = 48;
+/// Most nodes one file may hold, aliases expanded.
+pub const MAX_NODES: usize = 2_000_000;
+/// Most nodes that aliases may copy in one file (no billion laughs).
+pub const MAX_ALIAS_NODES: usize = 100_000;
 
 /// A YAML value with the span it was written at.
 #[derive(Clone, Debug, PartialEq)]
@@ -20,6 +32,20 @@ pub struct Node {
     pub value: Value,
     /// Byte span; for a scalar the scalar itself, for a collection its start.
     pub span: Span,
+    /// From the start to the end of the last value inside, so the extent of
+    /// a declaration covers everything written in it.
+    pub extent: Span,
+}
+
+impl Node {
+    /// A node whose extent is its span.
+    pub fn leaf(value: Value, span: Span) -> Node {
+        Node {
+            value,
+            span,
+            extent: span,
+        }
+    }
 }
 
 /// The shapes a YAML value can take.
@@ -59,75 +85,305 @@ impl Value {
 /// Parses one YAML document into a spanned tree.
 pub fn parse(file: FileId, text: &str) -> Result<Node, Diagnostic> {
     if text.trim().is_empty() {
-        return Ok(Node {
-            value: Value::Null,
-            span: Span::new(file, 0..0),
-        });
+        return Ok(Node::leaf(Value::Null, Span::new(file, 0..0)));
     }
-    // Duplicate keys are kept here and reported by the walker with both
-    // spans. The budget bounds nesting, nodes and alias expansion, so a
-    // hostile file (deep nesting, billion laughs) fails fast with E0106.
-    let options = serde_saphyr::options! {
-        duplicate_keys: DuplicateKeyPolicy::PassThrough,
-        strict_booleans: true,
-        budget: serde_saphyr::budget! {
-            max_depth: 48,
-            max_nodes: 2_000_000,
-            max_aliases: 1_000,
-        },
-        alias_limits: serde_saphyr::alias_limits! {
-            max_total_replayed_events: 100_000,
-            max_replay_stack_depth: 16,
-            max_alias_expansions_per_anchor: 1_000,
-        },
+    let mut builder = Builder {
+        file,
+        text,
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        root: None,
+        documents: 0,
+        nodes: 0,
+        alias_nodes: 0,
     };
-    let raw: serde_saphyr::Spanned<Raw> = serde_saphyr::from_str_with_options(text, options)
-        .map_err(|e| {
-            let message = e.without_snippet().to_string();
-            let message = message.lines().next().unwrap_or("invalid YAML").to_string();
-            // Errors carry a line and column; byte offsets are not always set.
-            let offset = e.location().map_or(0, |l| {
-                l.span()
-                    .byte_offset()
-                    .map(|o| o as usize)
-                    .filter(|&o| o > 0 || (l.line() <= 1 && l.column() <= 1))
-                    .unwrap_or_else(|| offset_of(text, l.line() as usize, l.column() as usize))
-            });
-            let lower = message.to_lowercase();
-            let limit = ["budget", "limit", "depth", "alias"]
-                .iter()
-                .any(|w| lower.contains(w));
-            let code = if limit {
-                codes::YAML_LIMIT
-            } else {
-                codes::YAML_SYNTAX
-            };
-            // The position is shown by the renderer; keep the message short.
-            let message = match message.find(" at line ") {
-                Some(at) => message[..at].to_string(),
-                None => message,
-            };
-            let message = if lower.contains("depth") || lower.contains("recursion") {
-                "it nests deeper than scorec accepts (48 levels)".to_string()
-            } else if lower.contains("alias") {
-                "its aliases expand to more than scorec accepts (100,000 events)".to_string()
-            } else if lower.contains("multiple") && lower.contains("document") {
-            "a scorecard file holds one YAML document; remove the `---` separator or split the file".to_string()
-        } else if limit {
-                format!("it exceeds a size limit ({message})")
-            } else {
-                message
-            };
-            let offset = offset.min(text.len());
-            let end = next_boundary(text, offset);
-            Diagnostic::new(code, format!("invalid YAML: {}", first_lower(&message)))
-                .at(Span::new(file, offset..end))
-        })?;
-    Ok(convert(file, text, raw))
+    for event in Parser::new_from_str(text) {
+        let (event, span) = event.map_err(|e| scan_error(file, text, &e))?;
+        builder.event(event, span)?;
+    }
+    Ok(builder
+        .root
+        .unwrap_or(Node::leaf(Value::Null, Span::new(file, 0..0))))
 }
 
-/// Byte offset of a 1-based line and column (in characters).
-fn offset_of(text: &str, line: usize, column: usize) -> usize {
+/// A collection being read.
+enum Frame {
+    Seq {
+        items: Vec<Node>,
+        start: Span,
+        anchor: usize,
+    },
+    Map {
+        entries: Vec<(Node, Node)>,
+        key: Option<Node>,
+        start: Span,
+        anchor: usize,
+    },
+}
+
+struct Builder<'t> {
+    file: FileId,
+    text: &'t str,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, Node>,
+    root: Option<Node>,
+    documents: usize,
+    nodes: usize,
+    alias_nodes: usize,
+}
+
+impl Builder<'_> {
+    fn event(&mut self, event: Event<'_>, span: YamlSpan) -> Result<(), Diagnostic> {
+        let at = self.span(&span);
+        match event {
+            Event::DocumentStart(..) => {
+                self.documents += 1;
+                if self.documents > 1 {
+                    return Err(Diagnostic::new(
+                        codes::YAML_SYNTAX,
+                        "invalid YAML: a scorecard file holds one YAML document",
+                    )
+                    .at(at)
+                    .with_help("remove the `---` separator, or split the file and include both"));
+                }
+            }
+            Event::Scalar(value, style, anchor, tag) => {
+                let tag = tag.map(|t| t.suffix().to_string());
+                let node = Node::leaf(resolve(&value, style, tag.as_deref()), at);
+                self.finish(node, anchor)?;
+            }
+            Event::SequenceStart(_, anchor, _) => self.open(Frame::Seq {
+                items: Vec::new(),
+                start: at,
+                anchor,
+            })?,
+            Event::MappingStart(_, anchor, _) => self.open(Frame::Map {
+                entries: Vec::new(),
+                key: None,
+                start: at,
+                anchor,
+            })?,
+            Event::SequenceEnd | Event::MappingEnd => {
+                let (node, anchor) = match self.stack.pop() {
+                    Some(Frame::Seq {
+                        items,
+                        start,
+                        anchor,
+                    }) => {
+                        let extent = items.iter().fold(start, |e, i| e.to(i.extent));
+                        (
+                            Node {
+                                value: Value::Seq(items),
+                                span: start,
+                                extent,
+                            },
+                            anchor,
+                        )
+                    }
+                    Some(Frame::Map {
+                        entries,
+                        start,
+                        anchor,
+                        ..
+                    }) => {
+                        let extent = entries
+                            .iter()
+                            .fold(start, |e, (k, v)| e.to(k.extent).to(v.extent));
+                        (
+                            Node {
+                                value: Value::Map(merge_keys(entries)),
+                                span: start,
+                                extent,
+                            },
+                            anchor,
+                        )
+                    }
+                    None => return Ok(()),
+                };
+                self.finish(node, anchor)?;
+            }
+            Event::Alias(id) => {
+                let Some(node) = self.anchors.get(&id).cloned() else {
+                    return Err(Diagnostic::new(
+                        codes::YAML_SYNTAX,
+                        "invalid YAML: an alias names no anchor",
+                    )
+                    .at(at));
+                };
+                self.alias_nodes += count(&node);
+                if self.alias_nodes > MAX_ALIAS_NODES {
+                    return Err(Diagnostic::new(
+                        codes::YAML_LIMIT,
+                        "invalid YAML: its aliases expand to more than scorec accepts (100,000 values)",
+                    )
+                    .at(at)
+                    .with_help("aliases may repeat a block, not multiply it; write the repeated part out"));
+                }
+                self.finish(node, 0)?;
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn open(&mut self, frame: Frame) -> Result<(), Diagnostic> {
+        if self.stack.len() >= MAX_DEPTH {
+            let at = match &frame {
+                Frame::Seq { start, .. } | Frame::Map { start, .. } => *start,
+            };
+            return Err(Diagnostic::new(
+                codes::YAML_LIMIT,
+                format!("invalid YAML: it nests deeper than scorec accepts ({MAX_DEPTH} levels)"),
+            )
+            .at(at));
+        }
+        self.stack.push(frame);
+        Ok(())
+    }
+
+    /// Places a finished node in its parent (or as the root).
+    fn finish(&mut self, node: Node, anchor: usize) -> Result<(), Diagnostic> {
+        self.nodes += 1;
+        if self.nodes > MAX_NODES {
+            return Err(Diagnostic::new(
+                codes::YAML_LIMIT,
+                "invalid YAML: it holds more than scorec accepts (2,000,000 values)",
+            )
+            .at(node.span));
+        }
+        if anchor != 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map { entries, key, .. }) => match key.take() {
+                None => *key = Some(node),
+                Some(k) => entries.push((k, node)),
+            },
+        }
+        Ok(())
+    }
+
+    fn span(&self, span: &YamlSpan) -> Span {
+        let start = offset(
+            self.text,
+            span.start.byte_offset(),
+            span.start.line(),
+            span.start.col(),
+        );
+        let end = offset(
+            self.text,
+            span.end.byte_offset(),
+            span.end.line(),
+            span.end.col(),
+        );
+        Span::new(self.file, start..end.max(start))
+    }
+}
+
+/// The value of a scalar under the YAML 1.2 core schema: quoted scalars are
+/// strings; plain ones may be null, booleans, integers or floats.
+fn resolve(text: &str, style: ScalarStyle, tag: Option<&str>) -> Value {
+    match tag {
+        Some("str") => return Value::Str(text.to_string()),
+        Some("null") => return Value::Null,
+        _ => {}
+    }
+    if style != ScalarStyle::Plain && tag.is_none() {
+        return Value::Str(text.to_string());
+    }
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        _ => {}
+    }
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        return text.parse::<i64>().map_or_else(
+            |_| Value::Float(text.parse().unwrap_or(f64::NAN)),
+            Value::Int,
+        );
+    }
+    if let Some(hex) = text.strip_prefix("0x")
+        && let Ok(n) = i64::from_str_radix(hex, 16)
+    {
+        return Value::Int(n);
+    }
+    if let Some(oct) = text.strip_prefix("0o")
+        && let Ok(n) = i64::from_str_radix(oct, 8)
+    {
+        return Value::Int(n);
+    }
+    let looks_numeric = digits.starts_with(|c: char| c.is_ascii_digit() || c == '.')
+        && digits
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'));
+    if looks_numeric && let Ok(f) = text.parse::<f64>() {
+        return Value::Float(f);
+    }
+    match digits {
+        ".inf" | ".Inf" | ".INF" => Value::Float(if text.starts_with('-') {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        }),
+        ".nan" | ".NaN" | ".NAN" if digits.len() == text.len() => Value::Float(f64::NAN),
+        _ => Value::Str(text.to_string()),
+    }
+}
+
+/// Applies YAML merge keys (`<<: *defaults`): the merged mapping's entries
+/// are added unless the mapping already has the key.
+fn merge_keys(entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
+    if !entries.iter().any(|(k, _)| is_merge_key(k)) {
+        return entries;
+    }
+    let mut own = Vec::new();
+    let mut merged = Vec::new();
+    for (k, v) in entries {
+        if !is_merge_key(&k) {
+            own.push((k, v));
+            continue;
+        }
+        let sources = match v.value {
+            Value::Seq(items) => items,
+            other => vec![Node::leaf(other, v.span)],
+        };
+        for source in sources {
+            if let Value::Map(more) = source.value {
+                merged.extend(more);
+            }
+        }
+    }
+    for (k, v) in merged {
+        if !own.iter().any(|(o, _)| o.value == k.value) {
+            own.push((k, v));
+        }
+    }
+    own
+}
+
+fn is_merge_key(node: &Node) -> bool {
+    node.value == Value::Str("<<".to_string())
+}
+
+/// Nodes in a tree, for the alias budget.
+fn count(node: &Node) -> usize {
+    1 + match &node.value {
+        Value::Seq(items) => items.iter().map(count).sum(),
+        Value::Map(entries) => entries.iter().map(|(k, v)| count(k) + count(v)).sum(),
+        _ => 0,
+    }
+}
+
+/// A byte offset from a marker: its byte offset when known, otherwise
+/// from its line (1-based) and column (0-based, in characters).
+fn offset(text: &str, byte: Option<usize>, line: usize, column: usize) -> usize {
+    if let Some(b) = byte {
+        return b.min(text.len());
+    }
     let start: usize = text
         .split_inclusive('\n')
         .take(line.saturating_sub(1))
@@ -135,138 +391,35 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
         .sum();
     let rest = text.get(start..).unwrap_or("");
     rest.char_indices()
-        .nth(column.saturating_sub(1))
+        .nth(column)
         .map_or(text.len(), |(i, _)| start + i)
 }
 
-fn next_boundary(text: &str, offset: usize) -> usize {
-    text[offset..]
-        .chars()
+fn scan_error(file: FileId, text: &str, e: &ScanError) -> Diagnostic {
+    let message = e.to_string();
+    let message = message
+        .split(" at char ")
         .next()
-        .map_or(offset, |c| offset + c.len_utf8())
-}
-
-fn first_lower(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_lowercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
-fn convert(file: FileId, text: &str, raw: serde_saphyr::Spanned<Raw>) -> Node {
-    let start = raw
-        .referenced
-        .span()
-        .byte_offset()
-        .map_or(0, |o| o as usize)
-        .min(text.len());
-    let len = raw.referenced.span().byte_len().map_or(0, |l| l as usize);
-    let span = Span::new(file, start..(start + len).min(text.len()));
-    let value = match raw.value {
-        Raw::Null => Value::Null,
-        Raw::Bool(b) => Value::Bool(b),
-        Raw::Int(i) => Value::Int(i),
-        Raw::Float(f) => Value::Float(f),
-        Raw::Str(s) => Value::Str(s),
-        Raw::Seq(items) => Value::Seq(items.into_iter().map(|i| convert(file, text, i)).collect()),
-        Raw::Map(entries) => Value::Map(
-            entries
-                .into_iter()
-                .map(|(k, v)| (convert(file, text, k), convert(file, text, v)))
-                .collect(),
-        ),
+        .unwrap_or("invalid YAML")
+        .to_string();
+    let mark = e.marker();
+    let at = offset(text, mark.byte_offset(), mark.line(), mark.col());
+    let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+    let help = message.contains("quote").then_some(
+        "a quoted value may run on from an earlier line; check that every quote opened above is closed".to_string(),
+    );
+    let limit = message.contains("nest") || message.contains("limit");
+    let message = if message.contains("recursion limit") {
+        format!("it nests deeper than scorec accepts ({MAX_DEPTH} levels)")
+    } else {
+        message
     };
-    Node { value, span }
-}
-
-/// The unspanned tree serde-saphyr fills; spans come from its `Spanned`.
-enum Raw {
-    Null,
-    Bool(bool),
-    Int(i64),
-    Float(f64),
-    Str(String),
-    Seq(Vec<serde_saphyr::Spanned<Raw>>),
-    Map(Vec<(serde_saphyr::Spanned<Raw>, serde_saphyr::Spanned<Raw>)>),
-}
-
-impl<'de> Deserialize<'de> for Raw {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Raw, D::Error> {
-        deserializer.deserialize_any(RawVisitor)
-    }
-}
-
-struct RawVisitor;
-
-impl<'de> Visitor<'de> for RawVisitor {
-    type Value = Raw;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("any YAML value")
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Raw, E> {
-        Ok(Raw::Null)
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<Raw, E> {
-        Ok(Raw::Null)
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Raw, D::Error> {
-        Raw::deserialize(d)
-    }
-
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Raw, E> {
-        Ok(Raw::Bool(v))
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Raw, E> {
-        Ok(Raw::Int(v))
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Raw, E> {
-        Ok(i64::try_from(v).map_or(Raw::Float(v as f64), Raw::Int))
-    }
-
-    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Raw, E> {
-        Ok(i64::try_from(v).map_or(Raw::Float(v as f64), Raw::Int))
-    }
-
-    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Raw, E> {
-        Ok(i64::try_from(v).map_or(Raw::Float(v as f64), Raw::Int))
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Raw, E> {
-        Ok(Raw::Float(v))
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Raw, E> {
-        Ok(Raw::Str(v.to_string()))
-    }
-
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Raw, E> {
-        Ok(Raw::Str(v))
-    }
-
-    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Raw, E> {
-        Ok(Raw::Str(String::from_utf8_lossy(v).into_owned()))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Raw, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(Raw::Seq(items))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw, A::Error> {
-        let mut entries = Vec::new();
-        while let Some(entry) = map.next_entry()? {
-            entries.push(entry);
-        }
-        Ok(Raw::Map(entries))
-    }
+    let code = if limit {
+        codes::YAML_LIMIT
+    } else {
+        codes::YAML_SYNTAX
+    };
+    Diagnostic::new(code, format!("invalid YAML: {message}"))
+        .at(Span::new(file, at..end))
+        .with_help_opt(help)
 }

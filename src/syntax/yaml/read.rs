@@ -31,7 +31,7 @@ impl Walker<'_> {
         };
         let mut obj = Obj {
             entries: Vec::new(),
-            span: node_span(node, entries),
+            span: node.extent,
         };
         for (k, v) in entries {
             let Value::Str(key) = &k.value else {
@@ -135,10 +135,7 @@ impl Walker<'_> {
             let obj = if v.value == Value::Null {
                 // `name:` with nothing under it: treat as an empty mapping so
                 // that the missing keys are reported.
-                let empty = Node {
-                    value: Value::Map(Vec::new()),
-                    span: k.span,
-                };
+                let empty = Node::leaf(Value::Map(Vec::new()), k.span);
                 self.obj(&empty, shape).map(|o| Obj {
                     entries: Vec::new(),
                     span: o.span,
@@ -405,24 +402,6 @@ pub(super) fn with_article(what: &str) -> String {
         "a"
     };
     format!("{article} {what}")
-}
-
-/// The span from a mapping's start to the end of its last descendant, so a
-/// declaration's span covers everything written inside it.
-pub(super) fn node_span(node: &Node, entries: &[(Node, Node)]) -> Span {
-    entries
-        .iter()
-        .fold(node.span, |span, (k, v)| span.to(k.span).to(extent(v)))
-}
-
-pub(super) fn extent(node: &Node) -> Span {
-    match &node.value {
-        Value::Map(entries) => node_span(node, entries),
-        Value::Seq(items) => items
-            .iter()
-            .fold(node.span, |span, item| span.to(extent(item))),
-        _ => node.span,
-    }
 }
 
 pub(super) fn field_hint(field: &Field) -> &'static str {
