@@ -116,6 +116,7 @@ pub fn load(vfs: &dyn Vfs, path: &Path) -> Loaded {
         .unwrap_or_default()
     };
     let mut seen = vec![normal(&root)];
+    let mut to_parse: Vec<(FileId, Syntax)> = Vec::new();
     for include in includes {
         let pattern_text = include.node.as_str();
         if escapes(Path::new(pattern_text)) {
@@ -173,20 +174,26 @@ pub fn load(vfs: &dyn Vfs, path: &Path) -> Loaded {
                 continue;
             }
             seen.push(normal(&path));
-            if let Some((id, doc)) = read_and_parse(vfs, &path, &mut loaded) {
-                if let Some(header) = &doc.header {
-                    loaded.diagnostics.push(
-                        Diagnostic::new(
-                            codes::NO_ROOT,
-                            "an included file declares a second `scorecard`",
-                        )
-                        .at(header.name.span)
-                        .with_help("only the root file has a `scorecard` declaration"),
-                    );
-                }
-                loaded.documents.push((id, doc));
+            if let Some(file) = read_file(vfs, &path, &mut loaded) {
+                to_parse.push(file);
             }
         }
+    }
+    // Included files are independent: parse them on every core, then keep
+    // their documents and diagnostics in include order.
+    for (id, doc, diagnostics) in parse_all(&loaded.sources, &to_parse) {
+        loaded.diagnostics.extend(diagnostics);
+        if let Some(header) = &doc.header {
+            loaded.diagnostics.push(
+                Diagnostic::new(
+                    codes::NO_ROOT,
+                    "an included file declares a second `scorecard`",
+                )
+                .at(header.name.span)
+                .with_help("only the root file has a `scorecard` declaration"),
+            );
+        }
+        loaded.documents.push((id, doc));
     }
     for catalog in catalogs {
         let path = dir.join(&catalog.node);
@@ -254,6 +261,14 @@ fn find_root(vfs: &dyn Vfs, path: &Path) -> Result<PathBuf, Diagnostic> {
 }
 
 fn read_and_parse(vfs: &dyn Vfs, path: &Path, loaded: &mut Loaded) -> Option<(FileId, Document)> {
+    let (id, syntax) = read_file(vfs, path, loaded)?;
+    let (doc, diagnostics) = parse_text(id, &loaded.sources.get(id).text, syntax);
+    loaded.diagnostics.extend(diagnostics);
+    Some((id, doc))
+}
+
+/// Reads a scorecard file into the source map; reports what stops it.
+fn read_file(vfs: &dyn Vfs, path: &Path, loaded: &mut Loaded) -> Option<(FileId, Syntax)> {
     let Some(syntax) = Syntax::of(path) else {
         loaded.diagnostics.push(
             Diagnostic::new(
@@ -264,17 +279,60 @@ fn read_and_parse(vfs: &dyn Vfs, path: &Path, loaded: &mut Loaded) -> Option<(Fi
         );
         return None;
     };
-    let id = match read_text(vfs, path, &mut loaded.sources, None) {
-        Ok(id) => id,
+    match read_text(vfs, path, &mut loaded.sources, None) {
+        Ok(id) => Some((id, syntax)),
         Err(d) => {
             loaded.diagnostics.push(d);
-            return None;
+            None
         }
+    }
+}
+
+/// Parses files in parallel, one thread per available core, and returns
+/// the results in the order of `files`.
+fn parse_all(
+    sources: &SourceMap,
+    files: &[(FileId, Syntax)],
+) -> Vec<(FileId, Document, Vec<Diagnostic>)> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(files.len())
+        .max(1);
+    let parse = |&(id, syntax): &(FileId, Syntax)| {
+        let (doc, diagnostics) = parse_text(id, &sources.get(id).text, syntax);
+        (id, doc, diagnostics)
     };
-    let text = loaded.sources.get(id).text.clone();
-    let (doc, diagnostics) = parse_text(id, &text, syntax);
-    loaded.diagnostics.extend(diagnostics);
-    Some((id, doc))
+    if threads == 1 {
+        return files.iter().map(parse).collect();
+    }
+    // Interleave files over threads so large and small files spread evenly.
+    let mut results: Vec<Option<(FileId, Document, Vec<Diagnostic>)>> =
+        (0..files.len()).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                scope.spawn(move || {
+                    files
+                        .iter()
+                        .enumerate()
+                        .skip(t)
+                        .step_by(threads)
+                        .map(|(i, f)| (i, parse(f)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for handle in handles {
+            // A panic in a parser thread is a bug; re-raise it here.
+            for (i, result) in handle
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e))
+            {
+                results[i] = Some(result);
+            }
+        }
+    });
+    results.into_iter().flatten().collect()
 }
 
 /// Parses one file's text with the front-end of its syntax.

@@ -47,8 +47,14 @@ impl Checked {
 /// Checks a loaded scorecard against the built-in catalogs and the user
 /// catalogs it names.
 pub fn check(loaded: &Loaded, options: Options) -> Checked {
+    check_with(loaded, options, Catalogs::builtin())
+}
+
+/// Checks with built-in catalogs that the caller already read (the CLI
+/// reads them while it loads the scorecard).
+pub fn check_with(loaded: &Loaded, options: Options, builtin: Catalogs) -> Checked {
     let mut diagnostics = loaded.diagnostics.clone();
-    let mut catalogs = Catalogs::builtin();
+    let mut catalogs = builtin;
     for catalog in &loaded.catalogs {
         let file = loaded.sources.get(catalog.file);
         if let Err((code, message)) = catalogs.try_add_user(&file.text) {
@@ -124,7 +130,14 @@ pub(crate) struct Cx<'c> {
     pub(crate) broken: std::collections::BTreeSet<String>,
     /// A user catalog failed to load, so unknown frameworks may be its own.
     pub(crate) catalog_failed: bool,
+    /// Framework references resolved so far: framework, ID and title, or
+    /// the error's code, message and help.
+    pub(crate) resolved: std::collections::HashMap<String, Resolution>,
 }
+
+/// The outcome of resolving one framework reference.
+pub(crate) type Resolution =
+    Result<(String, String, String), (codes::Code, String, Option<String>)>;
 
 impl<'c> Cx<'c> {
     fn new(catalogs: &'c Catalogs) -> Cx<'c> {
@@ -133,6 +146,7 @@ impl<'c> Cx<'c> {
             diagnostics: Vec::new(),
             broken: std::collections::BTreeSet::new(),
             catalog_failed: false,
+            resolved: std::collections::HashMap::new(),
         }
     }
 

@@ -570,31 +570,48 @@ impl Cx<'_> {
         let mut out = Vec::new();
         let mut failed = false;
         for r in refs {
-            match self.catalogs.resolve(&r.node) {
-                Ok(resolved) => {
-                    if out.iter().any(|m: &model::Mapping| {
-                        m.framework == resolved.catalog.framework && m.id == resolved.control.id
-                    }) {
+            // Scorecards repeat the same few references on many pairs.
+            let resolved = match self.resolved.get(&r.node) {
+                Some(hit) => hit.clone(),
+                None => {
+                    let fresh = self.catalogs.resolve(&r.node).map(|x| {
+                        (
+                            x.catalog.framework.clone(),
+                            x.control.id.clone(),
+                            x.control.title.clone(),
+                        )
+                    });
+                    let fresh = fresh.map_err(|e| (e.code(), e.message(), e.help()));
+                    self.resolved.insert(r.node.clone(), fresh.clone());
+                    fresh
+                }
+            };
+            match resolved {
+                Ok((framework, id, title)) => {
+                    if out
+                        .iter()
+                        .any(|m: &model::Mapping| m.framework == framework && m.id == id)
+                    {
                         continue;
                     }
                     out.push(model::Mapping {
                         reference: r.node.clone(),
-                        framework: resolved.catalog.framework.clone(),
-                        id: resolved.control.id.clone(),
-                        title: resolved.control.title.clone(),
+                        framework,
+                        id,
+                        title,
                     });
                 }
                 // A user catalog that failed to load was reported; its
                 // framework then looks unknown, which is no news.
-                Err(e) if self.catalog_failed && e.code() == codes::UNKNOWN_FRAMEWORK => {
+                Err((code, _, _)) if self.catalog_failed && code == codes::UNKNOWN_FRAMEWORK => {
                     failed = true
                 }
-                Err(e) => {
+                Err((code, message, help)) => {
                     failed = true;
                     self.error(
-                        Diagnostic::new(e.code(), e.message())
+                        Diagnostic::new(code, message)
                             .at(r.span)
-                            .with_help_opt(e.help()),
+                            .with_help_opt(help),
                     );
                 }
             }

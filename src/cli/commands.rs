@@ -21,12 +21,24 @@ use crate::span::SourceMap;
 const IO_CODES: &[codes::Code] = &[codes::READ_FAILED, codes::NO_ROOT];
 
 pub(super) fn check(args: &CheckArgs) -> u8 {
-    let loaded = load::load(&OsFs, &args.path);
-    let checked = check::check(
+    // Reading the built-in catalogs does not depend on the scorecard: do it
+    // on another core while the scorecard loads.
+    let (loaded, builtin) = std::thread::scope(|scope| {
+        let builtin = scope.spawn(Catalogs::builtin);
+        let loaded = load::load(&OsFs, &args.path);
+        (
+            loaded,
+            builtin
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+        )
+    });
+    let checked = check::check_with(
         &loaded,
         check::Options {
             deny_warnings: args.deny.is_some(),
         },
+        builtin,
     );
     report(
         &loaded,
@@ -34,7 +46,12 @@ pub(super) fn check(args: &CheckArgs) -> u8 {
         args.output,
         summary(&checked),
     );
-    exit_code(&loaded, &checked.diagnostics)
+    let code = exit_code(&loaded, &checked.diagnostics);
+    // The process ends here: freeing a large scorecard node by node takes
+    // longer than letting the operating system reclaim it.
+    std::mem::forget(loaded);
+    std::mem::forget(checked);
+    code
 }
 
 fn summary(checked: &Checked) -> serde_json::Value {

@@ -124,6 +124,34 @@ pub fn parse_threshold(text: &str, origin: &Origin) -> Result<Threshold, Diagnos
     Ok(Cx { origin }.threshold(first(pair)))
 }
 
+/// Moves every span of a threshold through `f`: a threshold parsed once
+/// with local offsets can be placed at each scalar that repeats its text.
+pub fn respan_threshold(t: &mut Threshold, f: &impl Fn(Span) -> Span) {
+    t.span = f(t.span);
+    if let Some(w) = &mut t.windows {
+        w.span = f(w.span);
+    }
+    match &mut t.bound {
+        Bound::Absolute { value, .. } => value.span = f(value.span),
+        Bound::Outside { low, high, .. } => {
+            low.span = f(low.span);
+            high.span = f(high.span);
+        }
+        Bound::Relative {
+            amount,
+            baseline,
+            baseline_min_sample,
+            ..
+        } => {
+            amount.span = f(amount.span);
+            baseline.span = f(baseline.span);
+            if let Some(m) = baseline_min_sample {
+                m.span = f(m.span);
+            }
+        }
+    }
+}
+
 /// Parses a duration (`14d`).
 pub fn parse_duration(text: &str, origin: &Origin) -> Result<Duration, Diagnostic> {
     let pair = parse_one(Rule::duration_entry_value, text, origin)?;

@@ -29,6 +29,7 @@ pub fn parse(file: FileId, text: &str) -> (Document, Vec<Diagnostic>) {
         file,
         text,
         diagnostics: Vec::new(),
+        thresholds: std::collections::HashMap::new(),
     };
     let mut doc = walker.document(&root);
     super::comments::attach(comments::yaml_comments(text), &mut doc);
@@ -39,6 +40,9 @@ struct Walker<'t> {
     file: FileId,
     text: &'t str,
     diagnostics: Vec<Diagnostic>,
+    /// Thresholds parsed so far, by text, with spans local to the text:
+    /// scorecards repeat the same few bounds on many pairs.
+    thresholds: std::collections::HashMap<String, Threshold>,
 }
 
 /// A mapping whose keys were checked against a shape.

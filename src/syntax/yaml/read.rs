@@ -328,12 +328,28 @@ impl Walker<'_> {
 
     pub(super) fn threshold(&mut self, node: &Node) -> Option<Threshold> {
         let (text, origin) = self.scalar_origin(node)?;
-        match expr::parse_threshold(&text, &origin) {
-            Ok(t) => Some(t),
-            Err(d) => {
-                self.error(d.with_help("a threshold reads like `< 95%`, `> 2% for 3 windows` or `drops 20% vs 28d`; quote it in YAML"));
-                None
+        let place = |s: Span| origin.span(s.start as usize..s.end as usize);
+        if let Some(cached) = self.thresholds.get(&text) {
+            let mut t = cached.clone();
+            expr::respan_threshold(&mut t, &place);
+            return Some(t);
+        }
+        let local = Origin::direct(self.file, 0, text.len());
+        match expr::parse_threshold(&text, &local) {
+            Ok(t) => {
+                let mut placed = t.clone();
+                self.thresholds.insert(text, t);
+                expr::respan_threshold(&mut placed, &place);
+                Some(placed)
             }
+            // Parse again against the file so the error points into it.
+            Err(_) => match expr::parse_threshold(&text, &origin) {
+                Ok(t) => Some(t),
+                Err(d) => {
+                    self.error(d.with_help("a threshold reads like `< 95%`, `> 2% for 3 windows` or `drops 20% vs 28d`; quote it in YAML"));
+                    None
+                }
+            },
         }
     }
 
