@@ -3,6 +3,7 @@
 pub mod ast;
 pub mod comments;
 pub mod dsl;
+pub mod duration;
 pub mod expr;
 mod grammar;
 pub mod print_dsl;
