@@ -227,7 +227,8 @@ pub(super) fn convert(args: &ConvertArgs) -> u8 {
         );
         return EXIT_USAGE;
     };
-    // Write every file or none: render all first, then write.
+    // Every file was rendered above, so a write fails only on I/O; each
+    // file is replaced atomically, and files written before a failure stay.
     for out in &outputs {
         let path = dir.join(&out.relative);
         if let Err(e) = write_atomic(&path, out.text.as_bytes()) {
