@@ -89,3 +89,21 @@ fn the_starter_checks_clean() {
     assert_eq!(support::rendered(&loaded, &checked), "");
     assert!(checked.model.is_some());
 }
+
+#[test]
+fn the_most_specific_min_sample_wins_above_the_tier_floor() {
+    let (loaded, checked) =
+        support::check(Path::new("tests/fixtures/check/min_sample_precedence.yaml"));
+    let rendered = support::rendered(&loaded, &checked);
+    let model = checked.model.unwrap_or_else(|| panic!("{rendered}"));
+    let pair = &model.pairs["metric_over_journey"];
+    // No side or pair setting: the metric's 250 beats the journey's 300.
+    assert_eq!(pair.experience.min_sample, 250);
+    // The security metric has none: the journey's 300.
+    assert_eq!(pair.security.min_sample, 300);
+    // A cohort override of 200 wins over 250 and stays above the floor of 150.
+    assert_eq!(pair.experience.overrides[0].min_sample, 200);
+    let pair = &model.pairs["side_over_pair"];
+    assert_eq!(pair.security.min_sample, 500);
+    assert_eq!(pair.experience.min_sample, 400);
+}

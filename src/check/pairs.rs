@@ -295,11 +295,7 @@ impl Cx<'_> {
         tier: Option<&model::TierPolicy>,
     ) -> Option<model::Pair> {
         let floor = tier.and_then(|t| t.min_sample).unwrap_or(0);
-        let base = p
-            .min_sample
-            .as_ref()
-            .map(|m| m.node)
-            .or(journey.min_sample.as_ref().map(|m| m.node));
+        let pair_min = p.min_sample.as_ref().map(|m| m.node);
         let mut sides = Vec::new();
         for (name, side) in [
             (SideName::Security, &p.security),
@@ -319,7 +315,7 @@ impl Cx<'_> {
                 sides.push(None);
                 continue;
             };
-            sides.push(self.side(journey, p, name, side, metrics, settings, base, floor));
+            sides.push(self.side(journey, p, name, side, metrics, settings, pair_min, floor));
         }
         let maps = self.mappings(&p.maps);
         let tradeoff = p.tradeoff.as_ref().map(|t| {
@@ -353,9 +349,12 @@ impl Cx<'_> {
         side: &ast::PairSide,
         metrics: &IndexMap<String, model::Metric>,
         settings: &model::Settings,
-        base: Option<u64>,
+        pair_min: Option<u64>,
         floor: u64,
     ) -> Option<model::PairSide> {
+        // The most specific min_sample wins: side, pair, metric, journey,
+        // scorecard; the tier policy is a floor under all of them.
+        let journey_min = journey.min_sample.as_ref().map(|m| m.node);
         if self.broken.contains(&side.metric.node) {
             return None;
         }
@@ -412,8 +411,9 @@ impl Cx<'_> {
             .min_sample
             .as_ref()
             .map(|m| m.node)
-            .or(base)
+            .or(pair_min)
             .or(metric.min_sample)
+            .or(journey_min)
             .unwrap_or(settings.min_sample)
             .max(floor);
         let mut overrides: Vec<model::CohortOverride> = Vec::new();
