@@ -15,16 +15,14 @@ use crate::syntax::ast;
 
 /// Runs every lint. `model` is `None` when checking failed; lints then
 /// only look at the syntax.
-pub(super) fn run(cx: &mut Cx<'_>, merged: &Merged<'_>, model: Option<&model::Scorecard>) {
-    let mut linter = Linter {
-        cx,
-        used: BTreeSet::new(),
-    };
+/// Checks every `allow`: it names a lint and gives a reason. These are
+/// errors, so they are reported even when the lints themselves do not run.
+pub(super) fn check_allows(cx: &mut Cx<'_>, merged: &Merged<'_>) {
     for allow in all_allows(merged) {
         if codes::lookup(&allow.lint.node)
             .is_none_or(|c| c.code.severity() != crate::diagnostic::Severity::Warning)
         {
-            linter.cx.error(
+            cx.error(
                 Diagnostic::new(
                     codes::UNKNOWN_CODE,
                     format!("`{}` is not a lint", allow.lint.node),
@@ -39,9 +37,8 @@ pub(super) fn run(cx: &mut Cx<'_>, merged: &Merged<'_>, model: Option<&model::Sc
                 ))
                 .with_note("only warnings (W codes) can be allowed"),
             );
-            linter.used.insert(key(allow.lint.span));
         } else if allow.reason.node.trim().is_empty() {
-            linter.cx.error(
+            cx.error(
                 Diagnostic::new(
                     codes::MISSING_KEY,
                     format!("allowing `{}` needs a reason", allow.lint.node),
@@ -51,6 +48,14 @@ pub(super) fn run(cx: &mut Cx<'_>, merged: &Merged<'_>, model: Option<&model::Sc
             );
         }
     }
+}
+
+/// Runs every lint on a scorecard that checked without errors.
+pub(super) fn run(cx: &mut Cx<'_>, merged: &Merged<'_>, model: Option<&model::Scorecard>) {
+    let mut linter = Linter {
+        cx,
+        used: BTreeSet::new(),
+    };
     let Some(model) = model else {
         // Without a model the lints did not run, so no allow can be judged.
         return;
@@ -59,7 +64,9 @@ pub(super) fn run(cx: &mut Cx<'_>, merged: &Merged<'_>, model: Option<&model::Sc
     linter.journeys(merged, model);
     linter.recovery_tier(merged, model);
     for allow in all_allows(merged) {
-        if !linter.used.contains(&key(allow.lint.span)) {
+        let is_lint = codes::lookup(&allow.lint.node)
+            .is_some_and(|c| c.code.severity() == crate::diagnostic::Severity::Warning);
+        if is_lint && !linter.used.contains(&key(allow.lint.span)) {
             linter.cx.error(
                 Diagnostic::new(
                     codes::UNUSED_ALLOW,

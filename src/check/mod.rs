@@ -74,6 +74,7 @@ pub fn check_with(loaded: &Loaded, options: Options, builtin: Catalogs) -> Check
     cx.catalog_failed = catalog_failed;
     let merged = merge(loaded);
     let model = cx.scorecard(&merged);
+    lints::check_allows(&mut cx, &merged);
     // Lints judge a complete scorecard: after an error, items are missing
     // from the model and lints such as unused-metric would only add noise.
     let failed = diagnostics
