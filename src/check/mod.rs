@@ -345,23 +345,34 @@ impl<'c> Cx<'c> {
         );
     }
 
+    /// Looks up a declared name; reports an unknown one with a did-you-mean.
+    pub(crate) fn lookup<'s, T>(
+        &mut self,
+        code: codes::Code,
+        what: &str,
+        name: &ast::Name,
+        declared: &'s IndexMap<String, T>,
+    ) -> Option<&'s T> {
+        let found = declared.get(&name.node);
+        if found.is_none() && !self.broken.contains(&name.node) {
+            self.error(
+                Diagnostic::new(code, format!("unknown {what} `{}`", name.node))
+                    .at(name.span)
+                    .with_help_opt(did_you_mean(
+                        &name.node,
+                        declared.keys().map(String::as_str),
+                    )),
+            );
+        }
+        found
+    }
+
     pub(crate) fn source_ref<'s>(
         &mut self,
         name: &ast::Name,
         sources: &'s IndexMap<String, model::Source>,
     ) -> Option<&'s model::Source> {
-        let found = sources.get(&name.node);
-        if found.is_none() {
-            self.error(
-                Diagnostic::new(
-                    codes::UNKNOWN_SOURCE,
-                    format!("unknown source `{}`", name.node),
-                )
-                .at(name.span)
-                .with_help_opt(did_you_mean(&name.node, sources.keys().map(String::as_str))),
-            );
-        }
-        found
+        self.lookup(codes::UNKNOWN_SOURCE, "source", name, sources)
     }
 
     pub(crate) fn event_ref<'s>(
@@ -369,18 +380,7 @@ impl<'c> Cx<'c> {
         name: &ast::Name,
         events: &'s IndexMap<String, model::Event>,
     ) -> Option<&'s model::Event> {
-        let found = events.get(&name.node);
-        if found.is_none() && !self.broken.contains(&name.node) {
-            self.error(
-                Diagnostic::new(
-                    codes::UNKNOWN_EVENT,
-                    format!("unknown event `{}`", name.node),
-                )
-                .at(name.span)
-                .with_help_opt(did_you_mean(&name.node, events.keys().map(String::as_str))),
-            );
-        }
-        found
+        self.lookup(codes::UNKNOWN_EVENT, "event", name, events)
     }
 
     /// Parses a SQL fragment and checks its columns against a declared schema.

@@ -753,17 +753,7 @@ impl Cx<'_> {
         j: &ast::Name,
         journeys: &IndexMap<String, model::Journey>,
     ) -> bool {
-        let known = journeys.contains_key(&j.node);
-        if !known {
-            self.error(
-                Diagnostic::new(
-                    codes::UNKNOWN_JOURNEY,
-                    format!("unknown journey `{}`", j.node),
-                )
-                .at(j.span)
-                .with_help_opt(did_you_mean(&j.node, journeys.keys().map(String::as_str))),
-            );
-        }
-        known
+        self.lookup(codes::UNKNOWN_JOURNEY, "journey", j, journeys)
+            .is_some()
     }
 }
