@@ -169,24 +169,15 @@ impl Cx<'_> {
                 .map(|c| (c.name.node.clone(), c.ty.node.clone()))
                 .collect();
             for column in &s.columns {
+                // `decimal(12,2)` is checked by its base name.
                 let base = column.ty.node.split('(').next().unwrap_or("").trim();
-                if !crate::syntax::yaml::shape::COLUMN_TYPES.contains(&base) {
-                    self.error(
-                        Diagnostic::new(
-                            codes::INVALID_VALUE,
-                            format!("unknown column type `{}`", column.ty.node),
-                        )
-                        .at(column.ty.span)
-                        .with_help_opt(did_you_mean(
-                            base,
-                            crate::syntax::yaml::shape::COLUMN_TYPES.iter().copied(),
-                        ))
-                        .with_note(format!(
-                            "column types: {}",
-                            crate::syntax::yaml::shape::COLUMN_TYPES.join(", ")
-                        )),
-                    );
-                }
+                let name = crate::span::Spanned::new(base.to_string(), column.ty.span);
+                self.word(
+                    &name,
+                    crate::syntax::yaml::shape::COLUMN_TYPES,
+                    "column type",
+                    codes::INVALID_VALUE,
+                );
             }
             let require = |cx: &mut Self, name: &Option<ast::Name>, role: &str| {
                 if let Some(n) = name {
