@@ -3,5 +3,6 @@
 
 mod check;
 mod cli;
+mod engine;
 mod roundtrip;
 mod support;
