@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod check;
 pub mod cli;
 pub mod codes;
+pub mod datagen;
 pub mod diagnostic;
 pub mod load;
 pub mod model;
