@@ -3,6 +3,7 @@
 
 mod check;
 mod cli;
+mod datagen;
 mod engine;
 mod roundtrip;
 mod support;

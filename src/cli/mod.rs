@@ -7,6 +7,7 @@
 )]
 
 mod commands;
+mod example_data;
 pub mod fs;
 
 use std::io::IsTerminal as _;
@@ -57,6 +58,8 @@ pub enum Command {
     Init(InitArgs),
     /// Print the JSON Schema of the YAML format, for editors.
     Schema,
+    /// Write deterministic example event data for the bundled example scorecard.
+    ExampleData(example_data::ExampleDataArgs),
 }
 
 /// Output format of findings.
@@ -202,6 +205,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Explain(args) => commands::explain(&args),
         Command::Catalogs(args) => commands::catalogs(&args),
         Command::Init(args) => commands::init(&args),
+        Command::ExampleData(args) => example_data::run(&args),
         Command::Schema => {
             let schema = crate::syntax::yaml::shape::json_schema();
             println!(
