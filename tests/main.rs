@@ -5,5 +5,6 @@ mod check;
 mod cli;
 mod datagen;
 mod engine;
+mod engines_smoke;
 mod roundtrip;
 mod support;

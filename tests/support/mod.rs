@@ -1,5 +1,8 @@
 //! Helpers shared by the integration tests.
 
+pub(crate) mod engines;
+pub(crate) mod postgres;
+
 use std::path::{Path, PathBuf};
 
 use scorec::check::{self, Checked};
