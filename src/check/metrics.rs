@@ -453,7 +453,8 @@ impl Cx<'_> {
     }
 
     /// The journey cohorts that every source of the metric provides; with
-    /// attribution, those its attribution source provides.
+    /// attribution, those its attribution source provides. A derived metric
+    /// starts from all of them; `derived_cohorts` narrows it to its inputs'.
     fn metric_cohorts(
         &self,
         journey: &ast::Journey,
@@ -463,6 +464,9 @@ impl Cx<'_> {
     ) -> Vec<String> {
         let sources: Vec<&model::Source> = match attribution {
             Some(a) => vec![&scope.sources[&a.source]],
+            None if matches!(kind, model::MetricKind::Derived(_)) => {
+                return journey.cohorts.iter().map(|c| c.node.clone()).collect();
+            }
             None => metric_sources(kind, scope),
         };
         journey
@@ -501,6 +505,41 @@ pub(crate) fn metric_sources<'s>(
         }
     }
     out
+}
+
+/// A derived metric is broken down by the cohorts all of its inputs share,
+/// in its journey's order. Inputs may be derived themselves, so this runs to
+/// a fixed point (cycles are already errors, and each pass only narrows).
+pub(crate) fn derived_cohorts(metrics: &mut IndexMap<String, model::Metric>) {
+    for _ in 0..metrics.len() {
+        let mut changed = false;
+        for i in 0..metrics.len() {
+            let model::MetricKind::Derived(arith) = &metrics[i].kind else {
+                continue;
+            };
+            let mut inputs = Vec::new();
+            metric_refs(arith, &mut inputs);
+            let cohorts: Vec<String> = metrics[i]
+                .cohorts
+                .iter()
+                .filter(|c| {
+                    inputs.iter().all(|input| {
+                        metrics
+                            .get(&input.node)
+                            .is_some_and(|m| m.cohorts.contains(c))
+                    })
+                })
+                .cloned()
+                .collect();
+            if cohorts != metrics[i].cohorts {
+                metrics[i].cohorts = cohorts;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
 }
 
 fn metric_refs<'a>(a: &'a Arith, out: &mut Vec<&'a ast::Name>) {

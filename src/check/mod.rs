@@ -205,6 +205,7 @@ impl<'c> Cx<'c> {
             journeys.insert(built.name.clone(), built);
         }
         self.derived_cycles(&m.journeys);
+        metrics::derived_cohorts(&mut metrics);
         for journey in &m.journeys {
             let Some(built) = journeys.get(&journey.name.node) else {
                 continue;
