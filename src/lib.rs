@@ -2,6 +2,7 @@
 //! the scorec DSL, into a checked model and from there into warehouse SQL
 //! and alert rules. See `ARCHITECTURE.md` for the stages.
 
+pub mod build;
 pub mod catalog;
 pub mod check;
 pub mod cli;
@@ -12,4 +13,5 @@ pub mod load;
 pub mod model;
 pub mod rewrite;
 pub mod span;
+pub mod sql;
 pub mod syntax;

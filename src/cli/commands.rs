@@ -69,7 +69,7 @@ fn summary(checked: &Checked) -> serde_json::Value {
     }
 }
 
-fn exit_code(loaded: &Loaded, diagnostics: &[Diagnostic]) -> u8 {
+pub(super) fn exit_code(loaded: &Loaded, diagnostics: &[Diagnostic]) -> u8 {
     if loaded.documents.is_empty() && diagnostics.iter().any(|d| IO_CODES.contains(&d.code)) {
         EXIT_USAGE
     } else if diagnostics.iter().any(Diagnostic::is_error) {
@@ -81,7 +81,7 @@ fn exit_code(loaded: &Loaded, diagnostics: &[Diagnostic]) -> u8 {
 
 /// Prints findings: rendered on stderr and a summary on stdout for text,
 /// one JSON object on stdout for json.
-fn report(
+pub(super) fn report(
     loaded: &Loaded,
     diagnostics: &[Diagnostic],
     output: OutputArgs,

@@ -66,3 +66,62 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     }
     result
 }
+
+/// Replaces the folder `dir` with exactly `files` (paths relative to it),
+/// all or nothing: the files are written to a new folder beside it, which
+/// then takes the old one's place. A failure leaves the old folder as it
+/// was.
+pub fn write_dir_atomic(dir: &Path, files: &[(PathBuf, &[u8])]) -> std::io::Result<()> {
+    let parent = dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)?;
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".to_string());
+    let staged = parent.join(format!(".{name}.scorec-{}.new", std::process::id()));
+    let retired = parent.join(format!(".{name}.scorec-{}.old", std::process::id()));
+    let _ = std::fs::remove_dir_all(&staged);
+    let written = (|| {
+        for (path, contents) in files {
+            let target = staged.join(path);
+            if let Some(p) = target.parent() {
+                std::fs::create_dir_all(p)?;
+            }
+            let mut file = std::fs::File::create(&target)?;
+            file.write_all(contents)?;
+            file.sync_all()?;
+        }
+        Ok(())
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_dir_all(&staged);
+        return Err(e);
+    }
+    if dir.exists() {
+        if !dir.is_dir() {
+            let _ = std::fs::remove_dir_all(&staged);
+            return Err(std::io::Error::other(format!(
+                "{} exists and is not a folder",
+                dir.display()
+            )));
+        }
+        std::fs::rename(dir, &retired).inspect_err(|_| {
+            let _ = std::fs::remove_dir_all(&staged);
+        })?;
+        if let Err(e) = std::fs::rename(&staged, dir) {
+            // Put the old output back.
+            let _ = std::fs::rename(&retired, dir);
+            let _ = std::fs::remove_dir_all(&staged);
+            return Err(e);
+        }
+        let _ = std::fs::remove_dir_all(&retired);
+    } else {
+        std::fs::rename(&staged, dir).inspect_err(|_| {
+            let _ = std::fs::remove_dir_all(&staged);
+        })?;
+    }
+    Ok(())
+}

@@ -6,6 +6,7 @@
     reason = "the CLI is where scorec talks to the terminal"
 )]
 
+mod build;
 mod commands;
 mod example_data;
 pub mod fs;
@@ -58,6 +59,10 @@ pub enum Command {
     Init(InitArgs),
     /// Print the JSON Schema of the YAML format, for editors.
     Schema,
+    /// Compile the scorecard to warehouse SQL: views, ad-hoc queries and a manifest.
+    Build(build::BuildArgs),
+    /// Print the SQL of one metric, journey or source, for review.
+    Sql(build::SqlArgs),
     /// Write deterministic example event data for the bundled example scorecard.
     ExampleData(example_data::ExampleDataArgs),
 }
@@ -205,6 +210,8 @@ pub fn run(cli: Cli) -> u8 {
         Command::Explain(args) => commands::explain(&args),
         Command::Catalogs(args) => commands::catalogs(&args),
         Command::Init(args) => commands::init(&args),
+        Command::Build(args) => build::build(&args),
+        Command::Sql(args) => build::sql(&args),
         Command::ExampleData(args) => example_data::run(&args),
         Command::Schema => {
             let schema = crate::syntax::yaml::shape::json_schema();

@@ -1,7 +1,9 @@
 //! The engine suite: generated SQL run on real engines, compared with
 //! expectations computed independently by [`oracle`].
 
+mod compare;
 mod oracle;
+mod suite;
 
 #[allow(
     unused_imports,

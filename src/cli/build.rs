@@ -1,0 +1,280 @@
+//! `scorec build` and `scorec sql`.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use jiff::civil::DateTime;
+
+use super::commands::{exit_code, report};
+use super::fs::{OsFs, write_dir_atomic};
+use super::{EXIT_ERRORS, EXIT_OK, EXIT_USAGE, OutputArgs};
+use crate::build::{self, Input};
+use crate::check;
+use crate::diagnostic::{self, Diagnostic};
+use crate::load::{self, Loaded};
+use crate::model::Scorecard;
+use crate::sql::plan::{Plan, Selection};
+use crate::sql::{self, Bounds, Dialect, Options};
+
+/// Dialect words for `scorec sql --dialect`.
+const ONE_DIALECT: [&str; 8] = [
+    "duckdb",
+    "postgres",
+    "snowflake",
+    "bigquery",
+    "databricks",
+    "redshift",
+    "trino",
+    "clickhouse",
+];
+
+/// Dialect words for `scorec build --dialect`.
+const DIALECTS: [&str; 9] = [
+    "duckdb",
+    "postgres",
+    "snowflake",
+    "bigquery",
+    "databricks",
+    "redshift",
+    "trino",
+    "clickhouse",
+    "all",
+];
+
+/// `scorec build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The scorecard: a folder with a root file, or a root file.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Dialect to build, or `all`; default: the scorecard's `defaults.dialect`.
+    #[arg(long, value_parser = DIALECTS)]
+    pub dialect: Option<String>,
+    /// Folder to write; it is replaced as a whole, and only when the build succeeds.
+    #[arg(long, default_value = "build")]
+    pub out: PathBuf,
+    /// Schema (dataset) the views are created in.
+    #[arg(long, default_value = "scorec")]
+    pub schema: String,
+    /// Output options for diagnostics.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// `scorec sql`.
+#[derive(Debug, Args)]
+pub struct SqlArgs {
+    /// A metric, a journey, a source, `scorecard`, `integrity` or `pairs`.
+    pub item: String,
+    /// The scorecard: a folder with a root file, or a root file.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Dialect; default: the scorecard's `defaults.dialect`.
+    #[arg(long, value_parser = ONE_DIALECT)]
+    pub dialect: Option<String>,
+    /// First bucket (wall-clock in the scorecard's time zone, `2026-03-01`
+    /// or `2026-03-01T06:00`); with `--end`, the range is written into
+    /// the SQL instead of parameters.
+    #[arg(long, requires = "end", value_parser = parse_time)]
+    pub start: Option<DateTime>,
+    /// End of the range, exclusive.
+    #[arg(long, requires = "start", value_parser = parse_time)]
+    pub end: Option<DateTime>,
+    /// Watermark (wall-clock) instead of the data's newest timestamp.
+    #[arg(long, requires = "start", value_parser = parse_time)]
+    pub as_of: Option<DateTime>,
+    /// Print the `CREATE VIEW` form instead of a plain `SELECT`.
+    #[arg(long, conflicts_with = "start")]
+    pub view: bool,
+    /// Schema (dataset) of views and macros.
+    #[arg(long, default_value = "scorec")]
+    pub schema: String,
+    /// Output options for diagnostics.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+fn parse_time(text: &str) -> Result<DateTime, String> {
+    if let Ok(date) = text.parse::<jiff::civil::Date>() {
+        return Ok(date.to_datetime(jiff::civil::Time::midnight()));
+    }
+    text.parse::<DateTime>()
+        .map_err(|e| format!("not a date or date-time (`2026-03-01`, `2026-03-01T06:00`): {e}"))
+}
+
+/// Loads and checks; reports diagnostics; the model when there are no errors.
+fn checked(path: &Path, output: OutputArgs) -> Result<(Loaded, Scorecard), u8> {
+    let loaded = load::load(&OsFs, path);
+    let result = check::check(&loaded, check::Options::default());
+    let mut diagnostics = result.diagnostics;
+    diagnostic::sort(&mut diagnostics);
+    if !diagnostics.is_empty() {
+        report(&loaded, &diagnostics, output, serde_json::Value::Null);
+    }
+    match result.model {
+        Some(model) if !diagnostics.iter().any(Diagnostic::is_error) => Ok((loaded, model)),
+        _ => Err(exit_code(&loaded, &diagnostics).max(EXIT_ERRORS)),
+    }
+}
+
+fn dialects(word: Option<&str>, model: &Scorecard) -> Vec<Dialect> {
+    match word {
+        Some("all") => Dialect::ALL.to_vec(),
+        Some(w) => Dialect::parse(w).into_iter().collect(),
+        None => Dialect::parse(&model.settings.dialect)
+            .into_iter()
+            .collect(),
+    }
+}
+
+fn options(loaded: &Loaded, model: &Scorecard, schema: &str) -> Options {
+    Options {
+        schema: schema.to_string(),
+        metric_files: build::metric_files(model, &loaded.sources, &loaded.root_dir),
+    }
+}
+
+pub(super) fn build(args: &BuildArgs) -> u8 {
+    let (loaded, model) = match checked(&args.path, args.output) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let dialects = dialects(args.dialect.as_deref(), &model);
+    let options = options(&loaded, &model, &args.schema);
+    let inputs: Vec<Input<'_>> = loaded
+        .sources
+        .files()
+        .map(|(_, f)| Input {
+            path: relative(&f.name, &loaded.root_dir),
+            text: &f.text,
+        })
+        .collect();
+    let artifacts = match build::build(&model, &dialects, &options, &inputs) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("error: {}\n\n{}", e.message, e.sql);
+            return EXIT_ERRORS;
+        }
+    };
+    let files: Vec<(PathBuf, &[u8])> = artifacts
+        .iter()
+        .map(|a| (PathBuf::from(&a.path), a.text.as_bytes()))
+        .collect();
+    if let Err(e) = write_dir_atomic(&args.out, &files) {
+        eprintln!("error: cannot write {}: {e}", args.out.display());
+        return EXIT_USAGE;
+    }
+    let names: Vec<&str> = dialects.iter().map(|d| d.name()).collect();
+    println!(
+        "built `{}` for {}: {} files in {}",
+        model.name,
+        names.join(", "),
+        artifacts.len(),
+        args.out.display()
+    );
+    EXIT_OK
+}
+
+fn relative(name: &str, root: &Path) -> String {
+    let path = Path::new(name);
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+pub(super) fn sql(args: &SqlArgs) -> u8 {
+    let (loaded, model) = match checked(&args.path, args.output) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let Some(&dialect) = dialects(args.dialect.as_deref(), &model).first() else {
+        eprintln!(
+            "error: the scorecard's default dialect `{}` is unknown",
+            model.settings.dialect
+        );
+        return EXIT_USAGE;
+    };
+    let options = options(&loaded, &model, &args.schema);
+    let bounds = match (args.start, args.end) {
+        (Some(start), Some(end)) if start < end => Bounds::Literal {
+            start,
+            end,
+            as_of: args.as_of,
+        },
+        (Some(_), Some(_)) => {
+            eprintln!("error: --start must be before --end");
+            return EXIT_USAGE;
+        }
+        _ => Bounds::Parameters,
+    };
+    let item = args.item.as_str();
+    let view = |name: String| if args.view { Some(name) } else { None };
+    let streams = Plan::new(&model, Selection::All);
+    let result = if model.metrics.contains_key(item) {
+        sql::metrics_sql(
+            &model,
+            dialect,
+            Selection::Metric(item),
+            bounds,
+            view(format!("metric_{item}")).as_deref(),
+            &options,
+        )
+    } else if model.journeys.contains_key(item) {
+        sql::metrics_sql(
+            &model,
+            dialect,
+            Selection::Journey(item),
+            bounds,
+            view(format!("journey_{item}")).as_deref(),
+            &options,
+        )
+    } else if item == "scorecard" {
+        sql::metrics_sql(
+            &model,
+            dialect,
+            Selection::All,
+            bounds,
+            view("scorecard".to_string()).as_deref(),
+            &options,
+        )
+    } else if item == "integrity" {
+        sql::integrity_sql(
+            &model,
+            dialect,
+            bounds,
+            view("signal_integrity".to_string()).as_deref(),
+            &options,
+        )
+    } else if item == "pairs" {
+        sql::pairs_sql(&model, dialect, &options)
+    } else if streams.streams.contains_key(item) {
+        sql::stream_sql(&model, dialect, item, bounds, &options)
+    } else {
+        let candidates = model
+            .metrics
+            .keys()
+            .chain(model.journeys.keys())
+            .chain(streams.streams.keys())
+            .map(String::as_str)
+            .chain(["scorecard", "integrity", "pairs"]);
+        let hint = diagnostic::did_you_mean(item, candidates)
+            .map(|s| format!("\n  help: {s}"))
+            .unwrap_or_default();
+        eprintln!(
+            "error: `{item}` is not a metric, journey or source of `{}`, nor `scorecard`, `integrity` or `pairs`{hint}",
+            model.name
+        );
+        return EXIT_USAGE;
+    };
+    match result {
+        Ok(text) => {
+            print!("{text}");
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("error: {}\n\n{}", e.message, e.sql);
+            EXIT_ERRORS
+        }
+    }
+}

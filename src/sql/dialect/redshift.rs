@@ -1,0 +1,82 @@
+//! Amazon Redshift. Docs: <https://docs.aws.amazon.com/redshift/latest/dg/CONVERT_TIMEZONE.html>,
+//! <https://docs.aws.amazon.com/redshift/latest/dg/r_WF_PERCENTILE_CONT.html>.
+//!
+//! Redshift's `PERCENTILE_CONT` allows one ordering per statement and
+//! `generate_series` runs on the leader node only, so percentiles are
+//! interpolated with window functions and buckets are numbered with the
+//! default digits table.
+
+use super::{Clock, Fold, SqlDialect};
+use crate::model::Grain;
+use crate::sql::tz::Zone;
+
+/// Amazon Redshift.
+pub(super) struct Redshift;
+
+impl SqlDialect for Redshift {
+    fn fold(&self) -> Fold {
+        Fold::Lower
+    }
+
+    fn utc(&self, column: &str, declared: Option<&str>) -> String {
+        if declared.is_some_and(super::postgres::is_zoned) {
+            format!("CONVERT_TIMEZONE('UTC', {column})")
+        } else {
+            column.to_string()
+        }
+    }
+
+    fn to_local(&self, utc: &str, zone: &Zone) -> String {
+        format!(
+            "CONVERT_TIMEZONE('UTC', {}, {utc})",
+            self.string(&zone.name)
+        )
+    }
+
+    fn to_utc(&self, local: &str, zone: &Zone) -> String {
+        format!(
+            "CONVERT_TIMEZONE({}, 'UTC', {local})",
+            self.string(&zone.name)
+        )
+    }
+
+    fn add_seconds(&self, ts: &str, seconds: i64, _clock: Clock) -> String {
+        format!("DATEADD(second, {seconds}, {ts})")
+    }
+
+    fn add_grain(&self, local: &str, grain: Grain) -> String {
+        self.add_grain_n(local, grain, "1")
+    }
+
+    fn add_grain_n(&self, local: &str, grain: Grain, n: &str) -> String {
+        super::snowflake::dateadd(local, grain, n)
+    }
+
+    fn minutes_between(&self, from: &str, to: &str) -> String {
+        format!("DATEDIFF(microsecond, {from}, {to}) / 60000000.0")
+    }
+
+    fn percentile(&self, _value: &str, _fraction: f64) -> Option<String> {
+        None
+    }
+
+    fn approx_percentile(&self, value: &str, fraction: f64) -> String {
+        format!(
+            "APPROXIMATE PERCENTILE_DISC({}) WITHIN GROUP (ORDER BY {value})",
+            super::number(fraction)
+        )
+    }
+
+    fn parameter(&self, name: &str) -> String {
+        let n = match name {
+            "start" => 1,
+            "end" => 2,
+            _ => 3,
+        };
+        format!("CAST(${n} AS TIMESTAMP)")
+    }
+
+    fn parameter_help(&self) -> &'static str {
+        "PREPARE scorecard (timestamp, timestamp, timestamp) AS <this query>; EXECUTE scorecard ('2026-03-01', '2026-04-01', NULL);"
+    }
+}

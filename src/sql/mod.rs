@@ -1,0 +1,309 @@
+//! Warehouse SQL from a checked scorecard.
+//!
+//! `plan` decides what each statement computes (streams, counters, window
+//! columns); `render` writes it for one dialect; `dialect` holds what
+//! differs between warehouses; `tz` computes time-zone offsets for DuckDB.
+//! `build` (in `crate::build`) lays the statements out as files.
+
+pub mod dialect;
+pub mod plan;
+pub mod render;
+pub mod tz;
+
+use std::fmt::Write as _;
+
+pub use dialect::Dialect;
+pub use render::{Bounds, RenderError};
+
+use crate::model::{Scorecard, Side};
+use crate::syntax::print_expr;
+use plan::{Plan, Selection};
+use render::Renderer;
+
+/// What a statement is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Form {
+    /// `CREATE OR REPLACE VIEW <schema>.<name> AS ...` over all the data.
+    View,
+    /// A plain `SELECT` with `start`, `end` and `as_of` parameters.
+    AdHoc,
+}
+
+/// Options shared by every statement of a build.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Schema the views are created in.
+    pub schema: String,
+    /// The file each metric is declared in, for headers.
+    pub metric_files: indexmap::IndexMap<String, String>,
+}
+
+/// The `scorecard` statement for a selection of metrics.
+pub fn metrics_sql(
+    model: &Scorecard,
+    dialect: Dialect,
+    selection: Selection<'_>,
+    bounds: Bounds,
+    view: Option<&str>,
+    options: &Options,
+) -> Result<String, RenderError> {
+    let plan = Plan::new(model, selection);
+    let ordered = view.is_none();
+    let body = Renderer::new(&plan, dialect, bounds.clone(), &options.schema).query(ordered);
+    let header = header(model, dialect, &plan, &bounds, options);
+    statement(dialect, header, body, view, &options.schema)
+}
+
+/// The fused aggregation of one stream (a source, or a source with
+/// attributed cohorts): every counter by bucket and grouping, dense.
+pub fn stream_sql(
+    model: &Scorecard,
+    dialect: Dialect,
+    stream: &str,
+    bounds: Bounds,
+    options: &Options,
+) -> Result<String, RenderError> {
+    let all = Plan::new(model, Selection::All);
+    let source = all
+        .streams
+        .get(stream)
+        .map_or(stream, |s| s.source.name.as_str());
+    let plan = Plan::new(model, Selection::Source(source));
+    let body = Renderer::new(&plan, dialect, bounds.clone(), &options.schema).stream_query(stream);
+    let mut header = header(model, dialect, &plan, &bounds, options);
+    header.push_str(&format!(
+        "-- The fused aggregation of `{}`: one scan, every counter by bucket and cohort.\n",
+        one_line(stream)
+    ));
+    statement(
+        dialect,
+        header,
+        body,
+        Some(&format!("counts_{stream}")),
+        &options.schema,
+    )
+}
+
+/// The signal-integrity statement: every source the selection reads.
+pub fn integrity_sql(
+    model: &Scorecard,
+    dialect: Dialect,
+    bounds: Bounds,
+    view: Option<&str>,
+    options: &Options,
+) -> Result<String, RenderError> {
+    let plan = Plan::new(model, Selection::All);
+    let body = Renderer::new(&plan, dialect, bounds.clone(), &options.schema).integrity_query();
+    let mut header = header(model, dialect, &Plan::empty(model), &bounds, options);
+    header.push_str(
+        "-- Signal integrity per source and bucket: rows received and kept after\n\
+         -- de-duplication, the duplicate ratio, the newest timestamp, and how many\n\
+         -- minutes it lags behind the newest timestamp of all sources.\n",
+    );
+    statement(dialect, header, body, view, &options.schema)
+}
+
+/// The `scorecard_pairs` view: one row per pair side, with owners,
+/// thresholds, action and framework mappings.
+pub fn pairs_sql(
+    model: &Scorecard,
+    dialect: Dialect,
+    options: &Options,
+) -> Result<String, RenderError> {
+    let d = dialect.sql();
+    let text = |s: Option<&str>| s.map_or_else(|| d.null_of(d.text()), |s| d.string(s));
+    let columns = [
+        "pair",
+        "journey",
+        "side",
+        "metric",
+        "acting_owner",
+        "security_owner",
+        "product_owner",
+        "warn",
+        "critical",
+        "min_sample",
+        "cohort_overrides",
+        "tradeoff",
+        "action",
+        "maps",
+    ];
+    let mut rows = Vec::new();
+    for pair in model.pairs.values() {
+        let journey = &model.journeys[&pair.journey];
+        for (side, part) in [
+            ("security", &pair.security),
+            ("experience", &pair.experience),
+        ] {
+            let metric = &model.metrics[&part.metric];
+            let acting = match metric.side {
+                Side::Security => journey.security_owner.as_deref(),
+                Side::Experience | Side::Outcome => journey.product_owner.as_deref(),
+            };
+            let overrides = part
+                .overrides
+                .iter()
+                .map(|o| {
+                    let mut s = format!("{} = {}:", o.dimension, o.value);
+                    if let Some(w) = &o.warn {
+                        let _ = write!(s, " warn {}", print_expr::threshold(w));
+                    }
+                    if let Some(c) = &o.critical {
+                        let _ = write!(s, " critical {}", print_expr::threshold(c));
+                    }
+                    let _ = write!(s, " min_sample {}", o.min_sample);
+                    s
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+            let maps = pair
+                .maps
+                .iter()
+                .map(|m| format!("{}:{}", m.framework, m.id))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let values = [
+                text(Some(&pair.name)),
+                text(Some(&pair.journey)),
+                text(Some(side)),
+                text(Some(&part.metric)),
+                text(acting),
+                text(journey.security_owner.as_deref()),
+                text(journey.product_owner.as_deref()),
+                text(part.warn.as_ref().map(print_expr::threshold).as_deref()),
+                text(part.critical.as_ref().map(print_expr::threshold).as_deref()),
+                d.cast(&part.min_sample.to_string(), d.bigint()),
+                text((!overrides.is_empty()).then_some(overrides.as_str())),
+                text(pair.tradeoff.as_ref().map(print_expr::tradeoff).as_deref()),
+                text(pair.action.as_deref()),
+                text((!maps.is_empty()).then_some(maps.as_str())),
+            ];
+            let select: Vec<String> = values
+                .iter()
+                .zip(columns)
+                .map(|(v, c)| format!("{v} AS {}", d.ident(c)))
+                .collect();
+            rows.push(format!("SELECT {}", select.join(", ")));
+        }
+    }
+    if rows.is_empty() {
+        let select: Vec<String> = columns
+            .iter()
+            .map(|c| format!("{} AS {}", d.null_of(d.text()), d.ident(c)))
+            .collect();
+        rows.push(format!("SELECT {} WHERE 1 = 0", select.join(", ")));
+    }
+    let body = rows.join("\nUNION ALL\n");
+    let mut header = header(model, dialect, &Plan::empty(model), &Bounds::View, options);
+    header.push_str("-- Pairs: one row per side, joined to `scorecard` by metric.\n");
+    statement(
+        dialect,
+        header,
+        body,
+        Some("scorecard_pairs"),
+        &options.schema,
+    )
+}
+
+/// The DuckDB time-zone macros the views call, if the dialect needs them.
+pub fn prelude_sql(
+    model: &Scorecard,
+    dialect: Dialect,
+    options: &Options,
+) -> Option<Result<String, RenderError>> {
+    let sql = dialect
+        .sql()
+        .prelude(&options.schema, &model.settings.timezone)?;
+    let mut out = header(model, dialect, &Plan::empty(model), &Bounds::View, options);
+    out.push_str(&format!(
+        "-- Time-zone conversion for {}, from scorec's tz database\n-- (transitions {} to {}); the views call these macros.\n",
+        model.settings.timezone,
+        tz::HORIZON.0,
+        tz::HORIZON.1
+    ));
+    let mut parts = Vec::new();
+    for statement in sql.split(";\n\n") {
+        match render::finish(dialect, statement) {
+            Ok(s) => parts.push(format!("{s};\n")),
+            Err(e) => return Some(Err(e)),
+        }
+    }
+    out.push_str(&parts.join("\n"));
+    Some(Ok(out))
+}
+
+fn statement(
+    dialect: Dialect,
+    mut header: String,
+    body: String,
+    view: Option<&str>,
+    schema: &str,
+) -> Result<String, RenderError> {
+    let d = dialect.sql();
+    let sql = match view {
+        Some(name) => d.create_view(&format!("{}.{}", d.ident(schema), d.ident(name)), &body),
+        None => {
+            if body.contains(&d.ident("bounds")) && !header.contains("-- Range [") {
+                header.push_str(&format!("-- Parameters: {}\n", d.parameter_help()));
+            }
+            body
+        }
+    };
+    let printed = render::finish(dialect, &sql)?;
+    header.push_str(&printed);
+    header.push_str(";\n");
+    Ok(header)
+}
+
+/// Text safe inside a `--` comment: one line.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+fn header(
+    model: &Scorecard,
+    dialect: Dialect,
+    plan: &Plan<'_>,
+    bounds: &Bounds,
+    options: &Options,
+) -> String {
+    let settings = &model.settings;
+    let mut out = format!(
+        "-- Generated by scorec {} from scorecard `{}`. Do not edit; change the scorecard.\n-- Dialect {}; buckets of one {} in {}.\n",
+        env!("CARGO_PKG_VERSION"),
+        one_line(&model.name),
+        dialect.name(),
+        dialect::grain_word(settings.grain),
+        settings.timezone
+    );
+    if let Bounds::Literal { start, end, as_of } = bounds {
+        let _ = writeln!(
+            out,
+            "-- Range [{}, {}){}.",
+            tz::civil_text(*start),
+            tz::civil_text(*end),
+            as_of.map_or_else(String::new, |a| format!(
+                ", watermark {}",
+                tz::civil_text(a)
+            ))
+        );
+    }
+    if !plan.outputs.is_empty() {
+        out.push_str("-- Metrics:\n");
+        for name in &plan.outputs {
+            let m = &model.metrics[name];
+            let file = options.metric_files.get(name).map_or("", String::as_str);
+            let _ = writeln!(
+                out,
+                "--   {} ({}, {}) from {}",
+                one_line(name),
+                one_line(&m.journey),
+                m.kind.keyword(),
+                one_line(file)
+            );
+        }
+    }
+    out
+}

@@ -1,0 +1,437 @@
+//! Metric values in the output shape, derived metrics, the final select
+//! and the signal-integrity select.
+
+use super::Renderer;
+use crate::model::{Metric, MetricKind};
+use crate::sql::dialect::Clock;
+use crate::sql::plan::{Col, MetricPlan, ValuePlan, arith_metrics, grouping_label};
+use crate::syntax::ast::{Arith, ArithOp};
+
+/// The output columns after the cohort dimensions.
+pub(crate) const MEASURES: [&str; 5] =
+    ["value", "numerator", "denominator", "sample", "incomplete"];
+
+impl Renderer<'_, '_> {
+    /// `<metric>__values` for every planned metric, inputs first.
+    pub(super) fn metric_values(&mut self) {
+        let plans: Vec<&MetricPlan<'_>> = self.plan.metrics.values().collect();
+        for plan in plans {
+            let body = self.counted(plan, &plan.value);
+            self.cte(&format!("{}__values", plan.metric.name), body);
+        }
+    }
+
+    /// The leading columns every values CTE has: metric, journey, bucket,
+    /// grouping and each output dimension (NULL where the metric does not
+    /// group by it).
+    fn head(&self, metric: &Metric, alias: &str) -> Vec<String> {
+        let mut out = vec![
+            format!("{} AS {}", self.lit(&metric.name), self.id("metric")),
+            format!("{} AS {}", self.lit(&metric.journey), self.id("journey")),
+            self.col(alias, "sc_bucket"),
+            self.col(alias, "sc_grouping"),
+        ];
+        for dim in &self.plan.dims {
+            if metric.cohorts.contains(dim) {
+                out.push(self.col(alias, dim));
+            } else {
+                out.push(format!("{} AS {}", self.null_text(), self.id(dim)));
+            }
+        }
+        out
+    }
+
+    fn groupings_filter(&self, plan: &MetricPlan<'_>, column: &str) -> String {
+        let labels: Vec<String> = plan
+            .groupings
+            .iter()
+            .map(|g| self.lit(&grouping_label(g)))
+            .collect();
+        format!("{column} IN ({})", labels.join(", "))
+    }
+
+    /// The watermark as wall-clock time, for the `incomplete` flag.
+    fn watermark(&self, plan: &MetricPlan<'_>) -> String {
+        let newest = plan
+            .sources
+            .iter()
+            .map(|s| {
+                format!(
+                    "SELECT {} FROM {}",
+                    self.id("sc_newest"),
+                    self.id(&format!("{s}__newest"))
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" UNION ALL ");
+        let newest = format!(
+            "(SELECT max({}) FROM ({newest}) AS {})",
+            self.id("sc_newest"),
+            self.id("sources")
+        );
+        let local = self.d.to_local(&newest, &self.zone);
+        match self.as_of() {
+            Some(a) => format!("COALESCE({a}, {local})"),
+            None => local,
+        }
+    }
+
+    /// `incomplete`: the bucket's end plus the metric's window is after
+    /// the watermark (or there is no watermark).
+    fn incomplete(&self, plan: &MetricPlan<'_>, alias: &str) -> String {
+        let d = self.d;
+        let end = d.add_grain(
+            &self.col(alias, "sc_bucket"),
+            self.plan.model.settings.grain,
+        );
+        let end = if plan.window > 0 {
+            d.add_seconds(
+                &end,
+                i64::try_from(plan.window).unwrap_or(i64::MAX / 2),
+                Clock::Local,
+            )
+        } else {
+            end
+        };
+        format!(
+            "COALESCE({end} > {}, TRUE) AS {}",
+            self.watermark(plan),
+            self.id("incomplete")
+        )
+    }
+
+    /// The rows a metric's counters come from: one stream's dense rows, or
+    /// several streams' combined by bucket and cohort.
+    fn inputs(&self, plan: &MetricPlan<'_>, cols: &[&Col]) -> String {
+        let stream = &cols[0].stream;
+        if cols.iter().all(|c| &c.stream == stream) {
+            return format!(
+                "{} AS {}",
+                self.id(&format!("{stream}__dense")),
+                self.id("r")
+            );
+        }
+        let metric = plan.metric;
+        let keys: Vec<String> = ["sc_bucket", "sc_grouping"]
+            .iter()
+            .map(|c| self.id(c))
+            .chain(metric.cohorts.iter().map(|c| self.id(c)))
+            .collect();
+        let keys = keys.join(", ");
+        let branches: Vec<String> = cols
+            .iter()
+            .enumerate()
+            .map(|(i, col)| {
+                let values: Vec<String> = cols
+                    .iter()
+                    .enumerate()
+                    .map(|(j, other)| {
+                        if i == j {
+                            self.id(&other.column)
+                        } else {
+                            format!("0 AS {}", self.id(&other.column))
+                        }
+                    })
+                    .collect();
+                format!(
+                    "SELECT {keys}, {} FROM {} WHERE {}",
+                    values.join(", "),
+                    self.id(&format!("{}__dense", col.stream)),
+                    self.groupings_filter(plan, &self.id("sc_grouping"))
+                )
+            })
+            .collect();
+        let sums: Vec<String> = cols
+            .iter()
+            .map(|c| format!("sum({0}) AS {0}", self.id(&c.column)))
+            .collect();
+        format!(
+            "(SELECT {keys}, {}\nFROM ({}) AS {}\nGROUP BY {keys}) AS {}",
+            sums.join(", "),
+            branches.join("\nUNION ALL\n"),
+            self.id("combined"),
+            self.id("r")
+        )
+    }
+
+    fn counted(&self, plan: &MetricPlan<'_>, value: &ValuePlan<'_>) -> String {
+        let d = self.d;
+        let r = |c: &Col| self.col("r", &c.column);
+        let (cols, measures): (Vec<&Col>, [String; 4]) = match value {
+            ValuePlan::Count(c) => (
+                vec![c],
+                [
+                    d.cast(&r(c), d.double()),
+                    d.cast(&r(c), d.decimal()),
+                    d.null_of(d.decimal()),
+                    d.cast(&r(c), d.bigint()),
+                ],
+            ),
+            ValuePlan::Sum { sum, rows } => (
+                vec![sum, rows],
+                [
+                    d.cast(&r(sum), d.double()),
+                    d.cast(&r(sum), d.decimal()),
+                    d.null_of(d.decimal()),
+                    d.cast(&r(rows), d.bigint()),
+                ],
+            ),
+            ValuePlan::Ratio {
+                numerator,
+                denominator,
+            } => (
+                vec![numerator, denominator],
+                [
+                    format!(
+                        "{} / NULLIF({}, 0)",
+                        d.cast(&r(numerator), d.double()),
+                        d.cast(&r(denominator), d.double())
+                    ),
+                    d.cast(&r(numerator), d.decimal()),
+                    d.cast(&r(denominator), d.decimal()),
+                    d.cast(&r(denominator), d.bigint()),
+                ],
+            ),
+            ValuePlan::Percentile {
+                value,
+                matched,
+                all,
+            } => (
+                vec![value, matched, all],
+                [
+                    d.cast(&r(value), d.double()),
+                    d.cast(&r(matched), d.decimal()),
+                    d.cast(&r(all), d.decimal()),
+                    d.cast(&r(matched), d.bigint()),
+                ],
+            ),
+            ValuePlan::Derived(arith) => return self.derived(plan, arith),
+        };
+        let mut select = self.head(plan.metric, "r");
+        for (m, name) in measures.iter().zip(MEASURES) {
+            select.push(format!("{m} AS {}", self.id(name)));
+        }
+        select.push(self.incomplete(plan, "r"));
+        format!(
+            "SELECT {}\nFROM {}\nWHERE {}",
+            select.join(",\n"),
+            self.inputs(plan, &cols),
+            self.groupings_filter(plan, &self.col("r", "sc_grouping"))
+        )
+    }
+
+    fn derived(&self, plan: &MetricPlan<'_>, arith: &Arith) -> String {
+        let d = self.d;
+        let mut inputs = Vec::new();
+        arith_metrics(arith, &mut inputs);
+        let metric = plan.metric;
+        let keys: Vec<String> = ["sc_bucket", "sc_grouping"]
+            .iter()
+            .map(|c| self.id(c))
+            .chain(self.plan.dims.iter().map(|c| self.id(c)))
+            .collect();
+        let keys = keys.join(", ");
+        let mut pivot = Vec::new();
+        // An input without a row for a cohort had nothing to count there:
+        // counts and sums are 0, ratios and percentiles have no value, and
+        // the sample is 0.
+        for input in &inputs {
+            let value = format!(
+                "max(CASE WHEN {} = {} THEN {} END)",
+                self.id("metric"),
+                self.lit(input),
+                self.id("value")
+            );
+            let counted =
+                self.plan.model.metrics.get(*input).is_some_and(|m| {
+                    matches!(m.kind, MetricKind::Count(_) | MetricKind::Sum { .. })
+                });
+            let value = if counted {
+                format!("COALESCE({value}, 0)")
+            } else {
+                value
+            };
+            pivot.push(format!("{value} AS {}", self.id(input)));
+        }
+        pivot.push(format!(
+            "CASE WHEN count(DISTINCT {}) = {} THEN min({}) ELSE 0 END AS {}",
+            self.id("metric"),
+            inputs.len(),
+            self.id("sample"),
+            self.id("sc_sample")
+        ));
+        let union = inputs
+            .iter()
+            .map(|i| format!("SELECT * FROM {}", self.id(&format!("{i}__values"))))
+            .collect::<Vec<_>>()
+            .join(" UNION ALL ");
+        let from = format!(
+            "(SELECT {keys}, {}\nFROM ({union}) AS {}\nWHERE {}\nGROUP BY {keys}) AS {}",
+            pivot.join(", "),
+            self.id("inputs"),
+            self.groupings_filter(plan, &self.id("sc_grouping")),
+            self.id("r")
+        );
+        let mut select = self.head(metric, "r");
+        select.push(format!(
+            "{} AS {}",
+            d.cast(&self.arith(arith), d.double()),
+            self.id("value")
+        ));
+        select.push(format!(
+            "{} AS {}",
+            d.null_of(d.decimal()),
+            self.id("numerator")
+        ));
+        select.push(format!(
+            "{} AS {}",
+            d.null_of(d.decimal()),
+            self.id("denominator")
+        ));
+        select.push(format!(
+            "{} AS {}",
+            d.cast(&self.col("r", "sc_sample"), d.bigint()),
+            self.id("sample")
+        ));
+        select.push(self.incomplete(plan, "r"));
+        format!("SELECT {}\nFROM {from}", select.join(",\n"))
+    }
+
+    /// Arithmetic over input values; division by zero is NULL.
+    fn arith(&self, a: &Arith) -> String {
+        let d = self.d;
+        match a {
+            Arith::Number(n) => {
+                let value: f64 = n.node.parse().unwrap_or(0.0);
+                d.cast(&crate::sql::dialect::number(value), d.double())
+            }
+            Arith::Metric(m) => d.cast(&self.col("r", &m.node), d.double()),
+            Arith::Neg(inner) => format!("(-{})", self.arith(inner)),
+            Arith::Binary(l, op, r) => {
+                let (l, r) = (self.arith(l), self.arith(r));
+                match op {
+                    ArithOp::Add => format!("({l} + {r})"),
+                    ArithOp::Sub => format!("({l} - {r})"),
+                    ArithOp::Mul => format!("({l} * {r})"),
+                    ArithOp::Div => format!("({l} / NULLIF({r}, 0))"),
+                }
+            }
+        }
+    }
+
+    /// The final select over the output metrics' values.
+    pub(super) fn output_select(&self, outputs: &[String], order: bool) -> String {
+        let mut columns = vec![
+            self.id("metric"),
+            self.id("journey"),
+            format!("{} AS {}", self.id("sc_bucket"), self.id("bucket")),
+            format!("{} AS {}", self.id("sc_grouping"), self.id("grouping")),
+        ];
+        columns.extend(self.plan.dims.iter().map(|d| self.id(d)));
+        columns.extend(MEASURES.iter().map(|m| self.id(m)));
+        let union = outputs
+            .iter()
+            .map(|m| format!("SELECT * FROM {}", self.id(&format!("{m}__values"))))
+            .collect::<Vec<_>>()
+            .join("\nUNION ALL\n");
+        let mut sql = format!(
+            "SELECT {}\nFROM ({union}) AS {}",
+            columns.join(", "),
+            self.id("metrics")
+        );
+        if order {
+            let mut keys = vec![self.id("metric"), self.id("bucket"), self.id("grouping")];
+            keys.extend(self.plan.dims.iter().map(|d| self.id(d)));
+            sql.push_str(&format!("\nORDER BY {}", keys.join(", ")));
+        }
+        sql
+    }
+
+    /// Per source and bucket: rows received and kept, duplicate ratio,
+    /// newest timestamp and minutes behind the watermark.
+    pub(super) fn integrity_select(&self) -> String {
+        let d = self.d;
+        let newest_all = self
+            .plan
+            .sources
+            .keys()
+            .map(|s| {
+                format!(
+                    "SELECT {} FROM {}",
+                    self.id("sc_newest"),
+                    self.id(&format!("{s}__newest"))
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" UNION ALL ");
+        let branches: Vec<String> = self
+            .plan
+            .sources
+            .values()
+            .map(|read| {
+                let s = &read.source;
+                let has_rank = s.dedupe_by.is_some();
+                let table = if has_rank { "ranked" } else { "deduped" };
+                let kept = match &s.dedupe_by {
+                    Some(key) => format!(
+                        "count(CASE WHEN {} IS NULL OR {} = 1 THEN 1 END)",
+                        self.id(key),
+                        self.id("sc_rank")
+                    ),
+                    None => "count(*)".to_string(),
+                };
+                format!(
+                    "SELECT {} AS {}, {}, count(*) AS {}, {kept} AS {}\nFROM {}\nWHERE {}\nGROUP BY {}",
+                    self.lit(&s.name),
+                    self.id("source"),
+                    self.id("sc_bucket"),
+                    self.id("received"),
+                    self.id("kept"),
+                    self.id(&format!("{}__{table}", s.name)),
+                    self.in_range(&self.id("sc_bucket")),
+                    self.id("sc_bucket")
+                )
+            })
+            .collect();
+        let watermark = format!(
+            "(SELECT max({}) FROM ({newest_all}) AS {})",
+            self.id("sc_newest"),
+            self.id("sources")
+        );
+        let ratio = format!(
+            "1 - {} / NULLIF({}, 0)",
+            d.cast(&self.col("c", "kept"), d.double()),
+            d.cast(&self.col("c", "received"), d.double())
+        );
+        let source_newest = self
+            .plan
+            .sources
+            .keys()
+            .map(|s| {
+                format!(
+                    "WHEN {} = {} THEN (SELECT {} FROM {})",
+                    self.col("c", "source"),
+                    self.lit(s),
+                    self.id("sc_newest"),
+                    self.id(&format!("{s}__newest"))
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        let newest = format!("CASE {source_newest} END");
+        format!(
+            "SELECT {}, {} AS {}, {}, {}, {ratio} AS {}, {newest} AS {}, {} AS {}\nFROM ({}) AS {}",
+            self.col("c", "source"),
+            self.col("c", "sc_bucket"),
+            self.id("bucket"),
+            self.col("c", "received"),
+            self.col("c", "kept"),
+            self.id("duplicate_ratio"),
+            self.id("newest"),
+            d.minutes_between(&newest, &watermark),
+            self.id("freshness_minutes"),
+            branches.join("\nUNION ALL\n"),
+            self.id("c")
+        )
+    }
+}

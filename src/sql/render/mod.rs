@@ -1,0 +1,336 @@
+//! The renderer: one statement per plan, for one dialect.
+//!
+//! A statement is a chain of CTEs named after what they compute:
+//!
+//! | CTE | computes |
+//! |---|---|
+//! | `bounds` | the ad-hoc form's parameters (each used once) |
+//! | `<source>__read` | the one scan of a source: the columns used, the UTC timestamp, from the range start less the look-backs |
+//! | `<source>__ranked`, `<source>__deduped` | the bucket in the scorecard's zone; one row per dedupe key |
+//! | `<source>__newest` | the source's newest timestamp (the watermark) |
+//! | `<stream>__attributed` | cohorts taken from another source's earlier event |
+//! | `<stream>__rows` | window columns: next B per key, events per key and bucket |
+//! | `<stream>__counts` | every metric over the stream, by conditional aggregation over `GROUPING SETS` |
+//! | `buckets`, `<stream>__dense` | every bucket × every cohort seen, zeros where nothing happened |
+//! | `<metric>__values` | one metric's rows in the output shape |
+//!
+//! The assembled text is parsed with sqlparser in the dialect (it must be
+//! exactly one statement) and printed from the AST, so every file scorec
+//! writes is an AST that sqlparser printed. The pieces are identifiers and
+//! literals quoted by the dialect, and user fragments re-emitted from their
+//! parsed form; no text a user wrote is pasted.
+
+pub(crate) mod expr;
+mod metrics;
+mod streams;
+
+use jiff::civil::DateTime;
+use sqlparser::parser::Parser;
+
+use crate::model::{Grain, WeekStart};
+use crate::sql::dialect::{Clock, Dialect, SqlDialect};
+use crate::sql::plan::Plan;
+use crate::sql::tz::{self, Zone};
+
+/// The time range a statement covers.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Bounds {
+    /// All the data (views): from the first bucket with data to the bucket
+    /// of the newest row, watermark from the data.
+    View,
+    /// The ad-hoc form: `start`, `end` and `as_of` are parameters.
+    Parameters,
+    /// A known range, half-open, in the scorecard's wall-clock time; the
+    /// watermark is `as_of` (wall-clock) when given.
+    Literal {
+        /// First bucket.
+        start: DateTime,
+        /// End, exclusive.
+        end: DateTime,
+        /// Watermark override.
+        as_of: Option<DateTime>,
+    },
+}
+
+/// Renders plans for one dialect.
+pub(crate) struct Renderer<'p, 'm> {
+    pub(crate) plan: &'p Plan<'m>,
+    pub(crate) d: &'static dyn SqlDialect,
+    pub(crate) zone: Zone,
+    pub(crate) bounds: Bounds,
+    ctes: Vec<(String, String)>,
+}
+
+/// A rendering failure: generated SQL that sqlparser does not accept in
+/// the dialect. Always a bug in scorec, reported with the text.
+#[derive(Debug)]
+pub struct RenderError {
+    /// What went wrong.
+    pub message: String,
+    /// The statement as assembled.
+    pub sql: String,
+}
+
+impl<'p, 'm> Renderer<'p, 'm> {
+    /// A renderer for a plan.
+    pub(crate) fn new(
+        plan: &'p Plan<'m>,
+        dialect: Dialect,
+        bounds: Bounds,
+        macro_schema: &str,
+    ) -> Renderer<'p, 'm> {
+        let settings = &plan.model.settings;
+        let span = match &bounds {
+            Bounds::Literal { start, end, as_of } => {
+                literal_span(plan, &settings.timezone, *start, *end, *as_of)
+            }
+            _ => None,
+        };
+        Renderer {
+            plan,
+            d: dialect.sql(),
+            zone: Zone {
+                name: settings.timezone.clone(),
+                span,
+                macro_schema: macro_schema.to_string(),
+            },
+            bounds,
+            ctes: Vec::new(),
+        }
+    }
+
+    /// The statement's body: a query in the output shape.
+    pub(crate) fn query(mut self, order: bool) -> String {
+        self.ctes.clear();
+        self.parameters();
+        self.sources();
+        self.streams();
+        self.buckets();
+        self.dense();
+        self.metric_values();
+        let outputs: Vec<String> = self.plan.outputs.clone();
+        let select = self.output_select(&outputs, order);
+        self.with(select)
+    }
+
+    /// One stream's dense counts.
+    pub(crate) fn stream_query(mut self, stream: &str) -> String {
+        self.ctes.clear();
+        self.parameters();
+        self.sources();
+        self.streams();
+        self.buckets();
+        self.dense();
+        let mut columns = vec![
+            format!("{} AS {}", self.id("sc_bucket"), self.id("bucket")),
+            format!("{} AS {}", self.id("sc_grouping"), self.id("grouping")),
+        ];
+        if let Some(s) = self.plan.streams.get(stream) {
+            columns.extend(s.dims.iter().map(|d| self.id(d)));
+            columns.extend(s.counters.keys().map(|c| self.id(c)));
+        }
+        let select = format!(
+            "SELECT {}\nFROM {}",
+            columns.join(", "),
+            self.id(&format!("{stream}__dense"))
+        );
+        self.with(select)
+    }
+
+    fn parameters(&mut self) {
+        if self.bounds == Bounds::Parameters {
+            let d = self.d;
+            let body = format!(
+                "SELECT {} AS {}, {} AS {}, {} AS {}",
+                d.parameter("start"),
+                self.id("sc_start"),
+                d.parameter("end"),
+                self.id("sc_end"),
+                d.parameter("as_of"),
+                self.id("sc_as_of")
+            );
+            self.cte("bounds", body);
+        }
+    }
+
+    /// The signal-integrity query: per source and bucket, rows received and
+    /// kept, the duplicate ratio, the newest timestamp and its lag behind
+    /// the watermark.
+    pub(crate) fn integrity_query(mut self) -> String {
+        self.ctes.clear();
+        self.parameters();
+        self.sources();
+        let select = self.integrity_select();
+        self.with(select)
+    }
+
+    fn with(&self, select: String) -> String {
+        if self.ctes.is_empty() {
+            return select;
+        }
+        let ctes = self
+            .ctes
+            .iter()
+            .map(|(name, body)| format!("{} AS (\n{body}\n)", self.id(name)))
+            .collect::<Vec<_>>()
+            .join(",\n");
+        format!("WITH\n{ctes}\n{select}")
+    }
+
+    pub(crate) fn cte(&mut self, name: &str, body: String) {
+        self.ctes.push((name.to_string(), body));
+    }
+
+    /// A quoted identifier.
+    pub(crate) fn id(&self, name: &str) -> String {
+        self.d.ident(name)
+    }
+
+    /// `alias.column`, both quoted.
+    pub(crate) fn col(&self, alias: &str, name: &str) -> String {
+        format!("{}.{}", self.id(alias), self.id(name))
+    }
+
+    /// A string literal.
+    pub(crate) fn lit(&self, value: &str) -> String {
+        self.d.string(value)
+    }
+
+    /// The range start, wall-clock; `None` for views.
+    pub(crate) fn start(&self) -> Option<String> {
+        match &self.bounds {
+            Bounds::View => None,
+            Bounds::Parameters => Some(self.bound("sc_start")),
+            Bounds::Literal { start, .. } => {
+                Some(self.d.timestamp(&tz::civil_text(*start), Clock::Local))
+            }
+        }
+    }
+
+    /// The range end, wall-clock; `None` for views.
+    pub(crate) fn end(&self) -> Option<String> {
+        match &self.bounds {
+            Bounds::View => None,
+            Bounds::Parameters => Some(self.bound("sc_end")),
+            Bounds::Literal { end, .. } => {
+                Some(self.d.timestamp(&tz::civil_text(*end), Clock::Local))
+            }
+        }
+    }
+
+    /// The watermark override, wall-clock.
+    pub(crate) fn as_of(&self) -> Option<String> {
+        match &self.bounds {
+            Bounds::View | Bounds::Literal { as_of: None, .. } => None,
+            Bounds::Parameters => Some(self.bound("sc_as_of")),
+            Bounds::Literal {
+                as_of: Some(as_of), ..
+            } => Some(self.d.timestamp(&tz::civil_text(*as_of), Clock::Local)),
+        }
+    }
+
+    fn bound(&self, column: &str) -> String {
+        format!("(SELECT {} FROM {})", self.id(column), self.id("bounds"))
+    }
+
+    /// The UTC instant `seconds` before the range start; `None` for views.
+    pub(crate) fn floor(&self, seconds: u64) -> Option<String> {
+        let seconds = i64::try_from(seconds).unwrap_or(i64::MAX / 2);
+        match &self.bounds {
+            Bounds::View => None,
+            Bounds::Parameters => {
+                let start = self.d.to_utc(&self.bound("sc_start"), &self.zone);
+                Some(self.d.add_seconds(&start, -seconds, Clock::Utc))
+            }
+            Bounds::Literal { start, .. } => {
+                let utc = jiff::tz::TimeZone::get(&self.zone.name)
+                    .ok()
+                    .and_then(|tz| start.to_zoned_datetime(tz).ok())
+                    .map(|z| z.timestamp())
+                    .unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+                let floor = utc
+                    .checked_sub(jiff::SignedDuration::from_secs(seconds))
+                    .unwrap_or(utc);
+                Some(self.d.timestamp(&tz::timestamp_text(floor), Clock::Utc))
+            }
+        }
+    }
+
+    /// The bucket of a UTC instant.
+    pub(crate) fn bucket_of(&self, utc: &str) -> String {
+        let local = self.d.to_local(utc, &self.zone);
+        let settings = &self.plan.model.settings;
+        if settings.grain == Grain::Week && settings.week_start == WeekStart::Sunday {
+            // Weeks from Sunday: the Monday week of the next day, less a day.
+            let next = self.d.add_seconds(&local, 86_400, Clock::Local);
+            let monday = self.d.truncate(Grain::Week, &next);
+            self.d.add_seconds(&monday, -86_400, Clock::Local)
+        } else {
+            self.d.truncate(settings.grain, &local)
+        }
+    }
+
+    /// A typed NULL of the text type.
+    pub(crate) fn null_text(&self) -> String {
+        self.d.null_of(self.d.text())
+    }
+}
+
+/// The instants a literal range's SQL must convert right: from the earliest
+/// look-back before the start to a day past the end plus the longest
+/// window. Anything later only needs to be later.
+fn literal_span(
+    plan: &Plan<'_>,
+    zone: &str,
+    start: DateTime,
+    end: DateTime,
+    as_of: Option<DateTime>,
+) -> Option<(jiff::Timestamp, jiff::Timestamp)> {
+    let tz = jiff::tz::TimeZone::get(zone).ok()?;
+    let lookback = plan
+        .sources
+        .values()
+        .map(|s| s.attribution_lookback)
+        .chain([plan.model.settings.dedupe_lookback.seconds])
+        .max()
+        .unwrap_or(0);
+    let window = plan.metrics.values().map(|m| m.window).max().unwrap_or(0);
+    let day = 86_400_i64;
+    let from = start.to_zoned_datetime(tz.clone()).ok()?.timestamp();
+    let mut to = end.to_zoned_datetime(tz.clone()).ok()?.timestamp();
+    if let Some(a) = as_of {
+        to = to.max(a.to_zoned_datetime(tz).ok()?.timestamp());
+    }
+    let from = from
+        .checked_sub(jiff::SignedDuration::from_secs(
+            i64::try_from(lookback).ok()? + 2 * day,
+        ))
+        .ok()?;
+    let to = to
+        .checked_add(jiff::SignedDuration::from_secs(
+            i64::try_from(window).ok()? + 2 * day,
+        ))
+        .ok()?;
+    Some((from, to))
+}
+
+/// Parses `sql` in the dialect (it must be exactly one statement) and
+/// prints it from the AST.
+pub fn finish(dialect: Dialect, sql: &str) -> Result<String, RenderError> {
+    let parser = dialect.parser();
+    let statements = Parser::parse_sql(&*parser, sql).map_err(|e| RenderError {
+        message: format!("generated {} SQL does not parse: {e}", dialect.name()),
+        sql: sql.to_string(),
+    })?;
+    match statements.as_slice() {
+        [one] => Ok(format!("{one:#}")),
+        _ => Err(RenderError {
+            message: format!(
+                "generated {} SQL holds {} statements, not one",
+                dialect.name(),
+                statements.len()
+            ),
+            sql: sql.to_string(),
+        }),
+    }
+}
