@@ -96,20 +96,23 @@ impl SqlDialect for ClickHouse {
         )
     }
 
+    // Types are written with ClickHouse's case-insensitive SQL aliases:
+    // sqlparser prints type names in upper case, and `FLOAT64` is not a
+    // ClickHouse type while `DOUBLE` is.
     fn double(&self) -> &'static str {
-        "Nullable(Float64)"
+        "Nullable(DOUBLE)"
     }
 
     fn decimal(&self) -> &'static str {
-        "Nullable(Decimal(38, 6))"
+        "Nullable(DECIMAL(38, 6))"
     }
 
     fn bigint(&self) -> &'static str {
-        "Nullable(Int64)"
+        "Nullable(BIGINT)"
     }
 
     fn text(&self) -> &'static str {
-        "Nullable(String)"
+        "Nullable(VARCHAR)"
     }
 
     fn local_timestamp(&self) -> &'static str {

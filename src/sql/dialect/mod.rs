@@ -86,8 +86,9 @@ impl Dialect {
         }
     }
 
-    /// The sqlparser dialect that checks this dialect's output (sqlparser
-    /// has no Trino dialect; its generic one is used).
+    /// The sqlparser dialect that checks this dialect's output. sqlparser
+    /// has no Trino dialect (its generic one is used) and its Redshift
+    /// dialect lacks `GROUPING SETS` (see `redshift::RedshiftParser`).
     pub fn parser(self) -> Box<dyn sqlparser::dialect::Dialect> {
         use sqlparser::dialect as d;
         match self {
@@ -96,7 +97,7 @@ impl Dialect {
             Dialect::Snowflake => Box::new(d::SnowflakeDialect {}),
             Dialect::BigQuery => Box::new(d::BigQueryDialect {}),
             Dialect::Databricks => Box::new(d::DatabricksDialect {}),
-            Dialect::Redshift => Box::new(d::RedshiftSqlDialect {}),
+            Dialect::Redshift => Box::new(redshift::RedshiftParser::new()),
             Dialect::Trino => Box::new(d::GenericDialect {}),
             Dialect::ClickHouse => Box::new(d::ClickHouseDialect {}),
         }

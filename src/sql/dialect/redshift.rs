@@ -18,6 +18,10 @@ impl SqlDialect for Redshift {
         Fold::Lower
     }
 
+    fn backslash_escapes(&self) -> bool {
+        true
+    }
+
     fn utc(&self, column: &str, declared: Option<&str>) -> String {
         if declared.is_some_and(super::postgres::is_zoned) {
             format!("CONVERT_TIMEZONE('UTC', {column})")
@@ -78,5 +82,57 @@ impl SqlDialect for Redshift {
 
     fn parameter_help(&self) -> &'static str {
         "PREPARE scorecard (timestamp, timestamp, timestamp) AS <this query>; EXECUTE scorecard ('2026-03-01', '2026-04-01', NULL);"
+    }
+}
+
+/// sqlparser's Redshift dialect, with `GROUPING SETS`, which Redshift has
+/// supported since 2023 but sqlparser 0.64's Redshift dialect does not
+/// parse (<https://docs.aws.amazon.com/redshift/latest/dg/r_GROUP_BY_aggregation-extensions.html>).
+/// Everything else is Redshift's.
+#[derive(Debug)]
+pub(crate) struct RedshiftParser(sqlparser::dialect::RedshiftSqlDialect);
+
+impl RedshiftParser {
+    /// The parser dialect.
+    pub(crate) fn new() -> RedshiftParser {
+        RedshiftParser(sqlparser::dialect::RedshiftSqlDialect {})
+    }
+}
+
+impl sqlparser::dialect::Dialect for RedshiftParser {
+    fn is_identifier_start(&self, ch: char) -> bool {
+        self.0.is_identifier_start(ch)
+    }
+
+    fn is_identifier_part(&self, ch: char) -> bool {
+        self.0.is_identifier_part(ch)
+    }
+
+    fn is_delimited_identifier_start(&self, ch: char) -> bool {
+        self.0.is_delimited_identifier_start(ch)
+    }
+
+    fn supports_group_by_expr(&self) -> bool {
+        true
+    }
+
+    fn supports_string_literal_backslash_escape(&self) -> bool {
+        self.0.supports_string_literal_backslash_escape()
+    }
+
+    fn supports_approximate_percentile_disc(&self) -> bool {
+        self.0.supports_approximate_percentile_disc()
+    }
+
+    fn supports_window_function_null_treatment_arg(&self) -> bool {
+        self.0.supports_window_function_null_treatment_arg()
+    }
+
+    fn convert_type_before_value(&self) -> bool {
+        self.0.convert_type_before_value()
+    }
+
+    fn is_reserved_for_identifier(&self, kw: sqlparser::keywords::Keyword) -> bool {
+        self.0.is_reserved_for_identifier(kw)
     }
 }

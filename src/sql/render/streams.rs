@@ -341,7 +341,7 @@ impl Renderer<'_, '_> {
         for (i, f) in stream.frequencies.iter().enumerate() {
             select.push(format!(
                 "count(CASE WHEN {} THEN 1 END) OVER (PARTITION BY {}, {}) AS {}",
-                self.preds(stream, &f.when),
+                self.preds(stream, &f.when, None),
                 self.id(&f.key),
                 self.id("sc_bucket"),
                 self.id(&format!("sc_frequency_{i}"))
@@ -416,27 +416,29 @@ impl Renderer<'_, '_> {
     }
 
     /// All of a counter's conditions as one SQL predicate.
-    pub(super) fn preds(&self, stream: &Stream<'_>, when: &[Pred<'_>]) -> String {
+    pub(super) fn preds(&self, stream: &Stream<'_>, when: &[Pred<'_>], q: Option<&str>) -> String {
         let d = self.d;
-        let ts = self.id("sc_ts");
+        let c = |name: &str| q.map_or_else(|| self.id(name), |q| self.col(q, name));
+        let ts = c("sc_ts");
+        let qualifier = q.map(|q| self.id(q));
         let parts: Vec<String> = when
             .iter()
             .map(|p| match p {
-                Pred::Sql(e) => format!("({})", expr::render(d, e, None)),
+                Pred::Sql(e) => format!("({})", expr::render(d, e, qualifier.as_deref())),
                 Pred::Frequent(i) => {
                     let f = &stream.frequencies[*i];
                     format!(
                         "{} IS NOT NULL AND {} {} {}",
-                        self.id(&f.key),
-                        self.id(&format!("sc_frequency_{i}")),
+                        c(&f.key),
+                        c(&format!("sc_frequency_{i}")),
                         f.op.as_str(),
                         f.count
                     )
                 }
                 Pred::Matched(i) => {
                     let s = &stream.sequences[*i];
-                    let key = self.id(&s.key);
-                    let next = self.id(&format!("sc_next_{i}"));
+                    let key = c(&s.key);
+                    let next = c(&format!("sc_next_{i}"));
                     match s.within {
                         Some(w) => format!(
                             "{key} IS NOT NULL AND {next} <= {}",
@@ -478,7 +480,7 @@ impl Renderer<'_, '_> {
                     .iter()
                     .map(|dim| {
                         let bit = if set.contains(dim) { 0 } else { 1 };
-                        format!("GROUPING({}) = {bit}", self.id(dim))
+                        format!("GROUPING({}) = {bit}", self.col("r", dim))
                     })
                     .collect();
                 arms.push(format!(
@@ -499,7 +501,8 @@ impl Renderer<'_, '_> {
             .iter()
             .map(|dim| {
                 format!(
-                    "CASE WHEN GROUPING({0}) = 0 THEN {0} END AS {0}",
+                    "CASE WHEN GROUPING({0}) = 0 THEN {0} END AS {1}",
+                    self.col("r", dim),
                     self.id(dim)
                 )
             })
@@ -508,7 +511,7 @@ impl Renderer<'_, '_> {
     }
 
     fn group_by(&self, stream: &Stream<'_>) -> String {
-        let bucket = self.id("sc_bucket");
+        let bucket = self.col("r", "sc_bucket");
         if stream.dims.is_empty() {
             return bucket;
         }
@@ -517,7 +520,7 @@ impl Renderer<'_, '_> {
             .iter()
             .map(|set| {
                 let mut cols = vec![bucket.clone()];
-                cols.extend(set.iter().map(|c| self.id(c)));
+                cols.extend(set.iter().map(|c| self.col("r", c)));
                 format!("({})", cols.join(", "))
             })
             .collect();
@@ -526,25 +529,34 @@ impl Renderer<'_, '_> {
 
     /// `<stream>__counts`: every counter of the stream in one aggregation.
     fn counts(&mut self, stream: &Stream<'_>, rows: &str) {
+        // Every column is qualified with the row alias: ClickHouse resolves
+        // a bare name to a select alias of the same name first.
         let d = self.d;
+        let r = Some("r");
         let (label, dims) = self.grouping_columns(stream);
-        let mut select = vec![self.id("sc_bucket"), label];
+        let mut select = vec![format!(
+            "{} AS {}",
+            self.col("r", "sc_bucket"),
+            self.id("sc_bucket")
+        )];
+        select.push(label);
         select.extend(dims);
         for (column, counter) in &stream.counters {
             let value = match counter {
                 Counter::Count { when, distinct } => {
-                    let when = self.preds(stream, when);
+                    let when = self.preds(stream, when, r);
                     match distinct {
-                        Some(c) => {
-                            format!("count(DISTINCT CASE WHEN {when} THEN {} END)", self.id(c))
-                        }
+                        Some(c) => format!(
+                            "count(DISTINCT CASE WHEN {when} THEN {} END)",
+                            self.col("r", c)
+                        ),
                         None => format!("count(CASE WHEN {when} THEN 1 END)"),
                     }
                 }
                 Counter::Sum { when, value } => format!(
                     "sum(CASE WHEN {} THEN {} END)",
-                    self.preds(stream, when),
-                    expr::render(d, value, None)
+                    self.preds(stream, when, r),
+                    expr::render(d, value, Some(&self.id("r")))
                 ),
                 Counter::Percentile {
                     when,
@@ -554,8 +566,8 @@ impl Renderer<'_, '_> {
                 } => {
                     let minutes = format!(
                         "CASE WHEN {} THEN {} END",
-                        self.preds(stream, when),
-                        self.minutes(*seq)
+                        self.preds(stream, when, r),
+                        self.minutes(*seq, r)
                     );
                     match (approximate, d.percentile(&minutes, *fraction)) {
                         (true, _) => d.approx_percentile(&minutes, *fraction),
@@ -567,19 +579,21 @@ impl Renderer<'_, '_> {
             select.push(format!("{value} AS {}", self.id(column)));
         }
         let body = format!(
-            "SELECT {}\nFROM {}\nWHERE {}\nGROUP BY {}",
+            "SELECT {}\nFROM {} AS {}\nWHERE {}\nGROUP BY {}",
             select.join(",\n"),
             self.id(rows),
-            self.in_range(&self.id("sc_bucket")),
+            self.id("r"),
+            self.in_range(&self.col("r", "sc_bucket")),
             self.group_by(stream)
         );
         self.cte(&format!("{}__counts", stream.name), body);
     }
 
     /// Minutes from a row to its next B of sequence `seq`.
-    fn minutes(&self, seq: usize) -> String {
+    fn minutes(&self, seq: usize, q: Option<&str>) -> String {
+        let c = |name: &str| q.map_or_else(|| self.id(name), |q| self.col(q, name));
         self.d
-            .minutes_between(&self.id("sc_ts"), &self.id(&format!("sc_next_{seq}")))
+            .minutes_between(&c("sc_ts"), &c(&format!("sc_next_{seq}")))
     }
 
     /// Exact percentiles by linear interpolation between ranked values, for
@@ -639,10 +653,10 @@ impl Renderer<'_, '_> {
             let position = format!("{p} * ({count} - 1)");
             let rank_at =
                 |f: &str| format!("max(CASE WHEN {n} = {f}({position}) + 1 THEN {value} END)");
-            let when = self.preds(stream, when);
+            let when = self.preds(stream, when, Some("r"));
             let mut picked_columns = vec![self.col("r", "sc_bucket"), self.col("g", "sc_grouping")];
             picked_columns.extend(masked);
-            picked_columns.push(format!("{} AS {value}", self.minutes(*seq)));
+            picked_columns.push(format!("{} AS {value}", self.minutes(*seq, Some("r"))));
             let expanded = format!(
                 "SELECT {}\nFROM {} AS {} CROSS JOIN ({sets}) AS {}\nWHERE {} AND {}",
                 picked_columns.join(", "),
