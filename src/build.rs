@@ -144,16 +144,13 @@ fn dialect_files(
 }
 
 fn metrics_of_stream(plan: &Plan<'_>, stream: &str) -> Vec<String> {
-    plan.metrics
-        .values()
-        .filter(|m| {
-            plan.streams[stream]
-                .counters
-                .keys()
-                .any(|c| c.starts_with(&format!("{}__", m.metric.name)))
-        })
-        .map(|m| m.metric.name.clone())
-        .collect()
+    // Counter columns are named `<metric>__<role>`.
+    let metrics: indexmap::IndexSet<&str> = plan.streams[stream]
+        .counters
+        .keys()
+        .filter_map(|column| column.rsplit_once("__").map(|(metric, _)| metric))
+        .collect();
+    metrics.into_iter().map(str::to_string).collect()
 }
 
 fn manifest(

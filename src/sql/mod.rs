@@ -243,7 +243,8 @@ fn statement(
     let sql = match view {
         Some(name) => d.create_view(&format!("{}.{}", d.ident(schema), d.ident(name)), &body),
         None => {
-            if body.contains(&d.ident("bounds")) && !header.contains("-- Range [") {
+            // At a line start: the scorecard's name is on the first line.
+            if body.contains(&d.ident("bounds")) && !header.contains("\n-- Range [") {
                 header.push_str(&format!("-- Parameters: {}\n", d.parameter_help()));
             }
             body

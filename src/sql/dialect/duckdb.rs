@@ -102,7 +102,8 @@ impl SqlDialect for DuckDb {
     }
 
     fn parameter_help(&self) -> &'static str {
-        "SET VARIABLE start = TIMESTAMP '2026-03-01'; SET VARIABLE end = TIMESTAMP '2026-04-01'; SET VARIABLE as_of = NULL;"
+        // `end` is a keyword: quoted, as `SET VARIABLE` takes an identifier.
+        r#"SET VARIABLE start = TIMESTAMP '2026-03-01'; SET VARIABLE "end" = TIMESTAMP '2026-04-01'; SET VARIABLE as_of = NULL;"#
     }
 
     fn prelude(&self, schema: &str, zone: &str) -> Option<String> {

@@ -58,7 +58,8 @@ impl SqlDialect for Postgres {
     }
 
     fn parameter_help(&self) -> &'static str {
-        "SET scorec.start = '2026-03-01'; SET scorec.end = '2026-04-01'; -- optional: SET scorec.as_of = '2026-04-01 06:00';"
+        // `end` is a keyword: quoted (the setting is still `scorec.end`).
+        r#"SET scorec.start = '2026-03-01'; SET scorec."end" = '2026-04-01'; -- optional: SET scorec.as_of = '2026-04-01 06:00';"#
     }
 }
 

@@ -14,6 +14,12 @@ impl SqlDialect for Snowflake {
         Fold::Upper
     }
 
+    /// Single-quoted constants read `\\`, `\'` and other backslash
+    /// sequences: <https://docs.snowflake.com/en/sql-reference/data-types-text#escape-sequences-in-single-quoted-string-constants>.
+    fn backslash_escapes(&self) -> bool {
+        true
+    }
+
     fn timestamp(&self, text: &str, _clock: Clock) -> String {
         format!("TO_TIMESTAMP_NTZ({})", self.string(text))
     }

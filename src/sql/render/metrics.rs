@@ -4,7 +4,7 @@
 use super::Renderer;
 use crate::model::{Metric, MetricKind};
 use crate::sql::dialect::Clock;
-use crate::sql::plan::{Col, MetricPlan, ValuePlan, arith_metrics, grouping_label};
+use crate::sql::plan::{Col, Counter, MetricPlan, ValuePlan, arith_metrics, grouping_label};
 use crate::syntax::ast::{Arith, ArithOp};
 
 /// The output columns after the cohort dimensions.
@@ -50,30 +50,53 @@ impl Renderer<'_, '_> {
         format!("{column} IN ({})", labels.join(", "))
     }
 
-    /// The watermark as wall-clock time, for the `incomplete` flag.
-    fn watermark(&self, plan: &MetricPlan<'_>) -> String {
-        let newest = plan
-            .sources
-            .iter()
-            .map(|s| {
-                format!(
-                    "SELECT {} FROM {}",
-                    self.id("sc_newest"),
-                    self.id(&format!("{s}__newest"))
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(" UNION ALL ");
-        let newest = format!(
-            "(SELECT max({}) FROM ({newest}) AS {})",
-            self.id("sc_newest"),
-            self.id("sources")
-        );
-        let local = self.d.to_local(&newest, &self.zone);
-        match self.as_of() {
-            Some(a) => format!("COALESCE({a}, {local})"),
-            None => local,
+    /// `watermark__<sources>`: one CTE per set of sources that metrics
+    /// take their watermark from, as wall-clock time.
+    pub(super) fn watermarks(&mut self) {
+        let mut sets: Vec<Vec<String>> = Vec::new();
+        for plan in self.plan.metrics.values() {
+            if !sets.contains(&plan.sources) {
+                sets.push(plan.sources.clone());
+            }
         }
+        for sources in sets {
+            let newest = sources
+                .iter()
+                .map(|s| {
+                    format!(
+                        "SELECT {} FROM {}",
+                        self.id("sc_newest"),
+                        self.id(&format!("{s}__newest"))
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" UNION ALL ");
+            let newest = if newest.is_empty() {
+                self.d.null_of(self.d.local_timestamp())
+            } else {
+                format!(
+                    "(SELECT max({}) FROM ({newest}) AS {})",
+                    self.id("sc_newest"),
+                    self.id("sources")
+                )
+            };
+            let local = self.d.to_local(&newest, &self.zone);
+            let local = match self.as_of() {
+                Some(a) => format!("COALESCE({a}, {local})"),
+                None => local,
+            };
+            let body = format!("SELECT {local} AS {}", self.id("sc_watermark"));
+            self.cte(&watermark_name(&sources), body);
+        }
+    }
+
+    /// The watermark of a metric, wall-clock.
+    fn watermark(&self, plan: &MetricPlan<'_>) -> String {
+        format!(
+            "(SELECT {} FROM {})",
+            self.id("sc_watermark"),
+            self.id(&watermark_name(&plan.sources))
+        )
     }
 
     /// `incomplete`: the bucket's end plus the metric's window is after
@@ -111,6 +134,10 @@ impl Renderer<'_, '_> {
                 self.id("r")
             );
         }
+        // A percentile interpolated with window functions has its own CTE;
+        // it is combined by `max`, counters by `sum` (0 where a stream has
+        // no row for a cohort).
+        let is_percentile = |c: &Col| !self.plan.streams.contains_key(&c.stream);
         let metric = plan.metric;
         let keys: Vec<String> = ["sc_bucket", "sc_grouping"]
             .iter()
@@ -128,6 +155,12 @@ impl Renderer<'_, '_> {
                     .map(|(j, other)| {
                         if i == j {
                             self.id(&other.column)
+                        } else if is_percentile(other) {
+                            format!(
+                                "{} AS {}",
+                                self.d.null_of(self.d.double()),
+                                self.id(&other.column)
+                            )
                         } else {
                             format!("0 AS {}", self.id(&other.column))
                         }
@@ -143,7 +176,10 @@ impl Renderer<'_, '_> {
             .collect();
         let sums: Vec<String> = cols
             .iter()
-            .map(|c| format!("sum({0}) AS {0}", self.id(&c.column)))
+            .map(|c| {
+                let f = if is_percentile(c) { "max" } else { "sum" };
+                format!("{f}({0}) AS {0}", self.id(&c.column))
+            })
             .collect();
         format!(
             "(SELECT {keys}, {}\nFROM ({}) AS {}\nGROUP BY {keys}) AS {}",
@@ -154,9 +190,36 @@ impl Renderer<'_, '_> {
         )
     }
 
+    /// Where a percentile's value is: its stream's dense rows, or its own
+    /// CTE when the dialect interpolates with window functions.
+    fn percentile_col(&self, value: &Col) -> Col {
+        let approximate = matches!(
+            self.plan.streams[&value.stream].counters.get(&value.column),
+            Some(Counter::Percentile {
+                approximate: true,
+                ..
+            })
+        );
+        if approximate || self.d.percentile("x", 0.5).is_some() {
+            value.clone()
+        } else {
+            Col {
+                stream: format!("{}__{}", value.stream, value.column),
+                column: value.column.clone(),
+            }
+        }
+    }
+
     fn counted(&self, plan: &MetricPlan<'_>, value: &ValuePlan<'_>) -> String {
         let d = self.d;
         let r = |c: &Col| self.col("r", &c.column);
+        let percentile = match value {
+            ValuePlan::Percentile { value, .. } => self.percentile_col(value),
+            _ => Col {
+                stream: String::new(),
+                column: String::new(),
+            },
+        };
         let (cols, measures): (Vec<&Col>, [String; 4]) = match value {
             ValuePlan::Count(c) => (
                 vec![c],
@@ -193,13 +256,13 @@ impl Renderer<'_, '_> {
                 ],
             ),
             ValuePlan::Percentile {
-                value,
+                value: _,
                 matched,
                 all,
             } => (
-                vec![value, matched, all],
+                vec![&percentile, matched, all],
                 [
-                    d.cast(&r(value), d.double()),
+                    d.cast(&r(&percentile), d.double()),
                     d.cast(&r(matched), d.decimal()),
                     d.cast(&r(all), d.decimal()),
                     d.cast(&r(matched), d.bigint()),
@@ -434,4 +497,9 @@ impl Renderer<'_, '_> {
             self.id("c")
         )
     }
+}
+
+/// The CTE name of a set of sources' watermark.
+fn watermark_name(sources: &[String]) -> String {
+    format!("watermark__{}", sources.join("__"))
 }

@@ -25,7 +25,7 @@ mod metrics;
 mod streams;
 
 use jiff::civil::DateTime;
-use sqlparser::parser::Parser;
+use sqlparser::parser::{Parser, ParserOptions};
 
 use crate::model::{Grain, WeekStart};
 use crate::sql::dialect::{Clock, Dialect, SqlDialect};
@@ -107,6 +107,7 @@ impl<'p, 'm> Renderer<'p, 'm> {
         self.streams();
         self.buckets();
         self.dense();
+        self.watermarks();
         self.metric_values();
         let outputs: Vec<String> = self.plan.outputs.clone();
         let select = self.output_select(&outputs, order);
@@ -315,13 +316,25 @@ fn literal_span(
 }
 
 /// Parses `sql` in the dialect (it must be exactly one statement) and
-/// prints it from the AST.
+/// prints it from the AST. Literals are kept as written (no unescaping):
+/// sqlparser prints a string by doubling quotes only, which would undo the
+/// backslash escapes of BigQuery, Snowflake, Databricks, Redshift and
+/// ClickHouse.
 pub fn finish(dialect: Dialect, sql: &str) -> Result<String, RenderError> {
     let parser = dialect.parser();
-    let statements = Parser::parse_sql(&*parser, sql).map_err(|e| RenderError {
+    let error = |e: sqlparser::parser::ParserError| RenderError {
         message: format!("generated {} SQL does not parse: {e}", dialect.name()),
         sql: sql.to_string(),
-    })?;
+    };
+    let statements = Parser::new(&*parser)
+        .with_options(
+            ParserOptions::new()
+                .with_trailing_commas(parser.supports_trailing_commas())
+                .with_unescape(false),
+        )
+        .try_with_sql(sql)
+        .and_then(|mut p| p.parse_statements())
+        .map_err(error)?;
     match statements.as_slice() {
         [one] => Ok(format!("{one:#}")),
         _ => Err(RenderError {

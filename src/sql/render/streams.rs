@@ -685,7 +685,7 @@ impl Renderer<'_, '_> {
                 self.id(column),
                 self.id("picked")
             );
-            self.cte(&format!("{}__{column}", stream.name), body);
+            self.cte(&format!("{}__{column}__dense", stream.name), body);
         }
     }
 
@@ -758,17 +758,15 @@ impl Renderer<'_, '_> {
         let mut from_counts = Vec::new();
         let mut from_grid = Vec::new();
         let mut outer = Vec::new();
-        let mut pct_branches: Vec<(String, String)> = Vec::new();
         for (column, counter) in &stream.counters {
             let c = self.id(column);
             match counter {
                 Counter::Percentile { approximate, .. } => {
+                    // Interpolated percentiles have their own CTE.
                     if window_pct && !approximate {
-                        from_counts.push(format!("{} AS {c}", d.null_of(d.double())));
-                        pct_branches.push((column.clone(), format!("{}__{column}", name)));
-                    } else {
-                        from_counts.push(c.clone());
+                        continue;
                     }
+                    from_counts.push(c.clone());
                     from_grid.push(format!("{} AS {c}", d.null_of(d.double())));
                     outer.push(format!("max({c}) AS {c}"));
                 }
@@ -785,47 +783,24 @@ impl Renderer<'_, '_> {
             }
         }
         let combos: Vec<String> = keys.iter().skip(1).cloned().collect();
-        let mut branches = vec![format!(
-            "SELECT {keys_list}, {} FROM {counts}",
-            from_counts.join(", ")
-        )];
-        let grid_keys: Vec<String> = std::iter::once(self.col("b", "sc_bucket"))
-            .chain(combos.iter().map(|c| format!("{}.{c}", self.id("c"))))
-            .collect();
-        branches.push(format!(
-            "SELECT {}, {} FROM {} AS {} CROSS JOIN (SELECT DISTINCT {} FROM {counts}) AS {}",
-            grid_keys.join(", "),
-            from_grid.join(", "),
-            self.id("buckets"),
-            self.id("b"),
-            combos.join(", "),
-            self.id("c")
-        ));
-        for (column, cte) in &pct_branches {
-            let cols: Vec<String> = stream
-                .counters
-                .iter()
-                .map(|(other, counter)| {
-                    let o = self.id(other);
-                    if other == column {
-                        o
-                    } else {
-                        match counter {
-                            Counter::Percentile { .. } => {
-                                format!("{} AS {o}", d.null_of(d.double()))
-                            }
-                            Counter::Sum { .. } => format!("{} AS {o}", d.cast("0", d.decimal())),
-                            Counter::Count { .. } => format!("0 AS {o}"),
-                        }
-                    }
-                })
-                .collect();
-            branches.push(format!(
-                "SELECT {keys_list}, {} FROM {}",
-                cols.join(", "),
-                self.id(cte)
-            ));
-        }
+        let branches = vec![
+            format!(
+                "SELECT {keys_list}, {} FROM {counts}",
+                from_counts.join(", ")
+            ),
+            format!(
+                "SELECT {}, {} FROM {} AS {} CROSS JOIN (SELECT DISTINCT {} FROM {counts}) AS {}",
+                std::iter::once(self.col("b", "sc_bucket"))
+                    .chain(combos.iter().map(|c| format!("{}.{c}", self.id("c"))))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                from_grid.join(", "),
+                self.id("buckets"),
+                self.id("b"),
+                combos.join(", "),
+                self.id("c")
+            ),
+        ];
         let body = format!(
             "SELECT {keys_list}, {}\nFROM ({}) AS {}\nGROUP BY {keys_list}",
             outer.join(", "),
