@@ -176,3 +176,25 @@ fn sqlglot_parses_the_warehouse_dialects() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Redshift cannot run here; its SQL, translated to PostgreSQL by sqlglot,
+/// runs on PostgreSQL. This exercises what only the Redshift output has:
+/// percentiles interpolated with window functions and buckets numbered from
+/// a digits table.
+#[test]
+fn redshift_through_sqlglot_on_postgres_matches_the_oracle() {
+    let model = example();
+    let range = range();
+    let sql = scorecard_sql(model, Dialect::Redshift, &range);
+    let translated = support::engines::sqlglot_transpile("redshift", "postgres", &sql)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let pg = support::postgres::Postgres::start().unwrap_or_else(|e| panic!("{e}"));
+    pg.load(data_dir(), &table_types(model))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let rows = pg
+        .query(&translated)
+        .unwrap_or_else(|e| panic!("{e}\n{translated}"));
+    if let Err(e) = compare(&oracle_rows(model, &range), &rows, &dims()) {
+        panic!("{e}");
+    }
+}

@@ -497,6 +497,27 @@ pub(crate) fn sqlglot_check(dialect: &str, sql: &str) -> Result<(), String> {
     ))
 }
 
+/// Translates `sql` from one sqlglot dialect to another (for running the
+/// SQL of a warehouse that cannot run here on an engine that can).
+pub(crate) fn sqlglot_transpile(from: &str, to: &str, sql: &str) -> Result<String, String> {
+    let dir = TempDir::new("sqlglot")?;
+    let path = dir.path().join("query.sql");
+    std::fs::write(&path, sql).map_err(|e| format!("{}: {e}", path.display()))?;
+    let output = run_python(
+        "sqlglot_transpile.py",
+        &[Path::new(from), Path::new(to), &path],
+        "sqlglot",
+    )?;
+    if output.status.success() {
+        return Ok(String::from_utf8_lossy(&output.stdout).into_owned());
+    }
+    Err(format!(
+        "sqlglot ({from} -> {to}): {}{}",
+        String::from_utf8_lossy(&output.stdout).trim_end(),
+        stderr_tail(&output)
+    ))
+}
+
 /// The `Rows` of a result as a compact string, for assertion messages.
 pub(crate) fn show(rows: &Rows) -> String {
     serde_json::json!({ "columns": rows.columns, "rows": rows.rows }).to_string()
