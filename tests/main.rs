@@ -1,6 +1,7 @@
 //! The integration tests: one binary (so the bundled DuckDB links once),
 //! one module per stage or command.
 
+mod build;
 mod check;
 mod cli;
 mod datagen;

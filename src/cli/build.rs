@@ -7,7 +7,7 @@ use jiff::civil::DateTime;
 
 use super::commands::{exit_code, report};
 use super::fs::{OsFs, write_dir_atomic};
-use super::{EXIT_ERRORS, EXIT_OK, EXIT_USAGE, OutputArgs};
+use super::{EXIT_ERRORS, EXIT_OK, EXIT_USAGE, Format, OutputArgs};
 use crate::build::{self, Input};
 use crate::check;
 use crate::diagnostic::{self, Diagnostic};
@@ -95,26 +95,66 @@ pub struct SqlArgs {
 }
 
 fn parse_time(text: &str) -> Result<DateTime, String> {
-    if let Ok(date) = text.parse::<jiff::civil::Date>() {
-        return Ok(date.to_datetime(jiff::civil::Time::midnight()));
-    }
+    // A civil date-time also reads a bare date (as midnight); a civil date
+    // would read `2026-03-01T06:00` too, dropping the time.
     text.parse::<DateTime>()
         .map_err(|e| format!("not a date or date-time (`2026-03-01`, `2026-03-01T06:00`): {e}"))
 }
 
 /// Loads and checks; reports diagnostics; the model when there are no errors.
-fn checked(path: &Path, output: OutputArgs) -> Result<(Loaded, Scorecard), u8> {
+/// With `sql_on_stdout` (`scorec sql`, whose output is piped to a
+/// warehouse) the whole report goes to stderr.
+fn checked(
+    path: &Path,
+    output: OutputArgs,
+    sql_on_stdout: bool,
+) -> Result<(Loaded, Scorecard), u8> {
     let loaded = load::load(&OsFs, path);
     let result = check::check(&loaded, check::Options::default());
     let mut diagnostics = result.diagnostics;
     diagnostic::sort(&mut diagnostics);
-    if !diagnostics.is_empty() {
+    if !diagnostics.is_empty() && sql_on_stdout {
+        report_to_stderr(&loaded, &diagnostics, output);
+    } else if !diagnostics.is_empty() {
         report(&loaded, &diagnostics, output, serde_json::Value::Null);
     }
     match result.model {
         Some(model) if !diagnostics.iter().any(Diagnostic::is_error) => Ok((loaded, model)),
         _ => Err(exit_code(&loaded, &diagnostics).max(EXIT_ERRORS)),
     }
+}
+
+/// What `report` prints, all on stderr.
+fn report_to_stderr(loaded: &Loaded, diagnostics: &[Diagnostic], output: OutputArgs) {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    if output.format == Format::Json {
+        let value = serde_json::json!({
+            "ok": errors == 0,
+            "errors": errors,
+            "warnings": warnings,
+            "summary": null,
+            "diagnostics": diagnostic::to_json(diagnostics, &loaded.sources),
+        });
+        eprintln!(
+            "{}",
+            serde_json::to_string_pretty(&value).unwrap_or_default()
+        );
+        return;
+    }
+    let options = diagnostic::RenderOptions {
+        color: output.color_on_stderr(),
+    };
+    eprint!(
+        "{}",
+        diagnostic::render_text(diagnostics, &loaded.sources, options)
+    );
+    let s = |n: usize| if n == 1 { "" } else { "s" };
+    eprintln!(
+        "{errors} error{}, {warnings} warning{}",
+        s(errors),
+        s(warnings)
+    );
 }
 
 fn dialects(word: Option<&str>, model: &Scorecard) -> Vec<Dialect> {
@@ -135,7 +175,7 @@ fn options(loaded: &Loaded, model: &Scorecard, schema: &str) -> Options {
 }
 
 pub(super) fn build(args: &BuildArgs) -> u8 {
-    let (loaded, model) = match checked(&args.path, args.output) {
+    let (loaded, model) = match checked(&args.path, args.output, false) {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -156,6 +196,13 @@ pub(super) fn build(args: &BuildArgs) -> u8 {
             return EXIT_ERRORS;
         }
     };
+    if let Some(input) = input_inside(&args.out, &loaded) {
+        eprintln!(
+            "error: cannot write {}: a build replaces that folder as a whole, and it holds the scorecard ({input}); choose another --out",
+            args.out.display()
+        );
+        return EXIT_USAGE;
+    }
     let files: Vec<(PathBuf, &[u8])> = artifacts
         .iter()
         .map(|a| (PathBuf::from(&a.path), a.text.as_bytes()))
@@ -175,6 +222,17 @@ pub(super) fn build(args: &BuildArgs) -> u8 {
     EXIT_OK
 }
 
+/// The scorecard's folder or an input file, if it lies inside `out` (which
+/// a build replaces as a whole).
+fn input_inside(out: &Path, loaded: &Loaded) -> Option<String> {
+    let out = std::fs::canonicalize(out).ok()?;
+    let root = loaded.root_dir.to_string_lossy();
+    std::iter::once(root.as_ref())
+        .chain(loaded.sources.files().map(|(_, f)| f.name.as_str()))
+        .find(|name| std::fs::canonicalize(name).is_ok_and(|p| p.starts_with(&out)))
+        .map(|name| format!("`{name}`"))
+}
+
 fn relative(name: &str, root: &Path) -> String {
     let path = Path::new(name);
     path.strip_prefix(root)
@@ -184,7 +242,7 @@ fn relative(name: &str, root: &Path) -> String {
 }
 
 pub(super) fn sql(args: &SqlArgs) -> u8 {
-    let (loaded, model) = match checked(&args.path, args.output) {
+    let (loaded, model) = match checked(&args.path, args.output, true) {
         Ok(x) => x,
         Err(code) => return code,
     };
