@@ -192,7 +192,10 @@ pub(super) fn build(args: &BuildArgs) -> u8 {
     let artifacts = match build::build(&model, &dialects, &options, &inputs) {
         Ok(a) => a,
         Err(e) => {
-            eprintln!("error: {}\n\n{}", e.message, e.sql);
+            eprintln!("error: {}", e.message);
+            if !e.sql.is_empty() {
+                eprintln!("\n{}", e.sql);
+            }
             return EXIT_ERRORS;
         }
     };
@@ -254,6 +257,17 @@ pub(super) fn sql(args: &SqlArgs) -> u8 {
         return EXIT_USAGE;
     };
     let options = options(&loaded, &model, &args.schema);
+    for (flag, time) in [("--start", args.start), ("--end", args.end)] {
+        if let Some(t) = time
+            && !sql::is_bucket_start(t, model.settings.grain, model.settings.week_start)
+        {
+            eprintln!(
+                "error: {flag} {t} is not the start of a {} bucket; the range is whole buckets",
+                sql::dialect::grain_word(model.settings.grain)
+            );
+            return EXIT_USAGE;
+        }
+    }
     let bounds = match (args.start, args.end) {
         (Some(start), Some(end)) if start < end => Bounds::Literal {
             start,
@@ -331,7 +345,10 @@ pub(super) fn sql(args: &SqlArgs) -> u8 {
             EXIT_OK
         }
         Err(e) => {
-            eprintln!("error: {}\n\n{}", e.message, e.sql);
+            eprintln!("error: {}", e.message);
+            if !e.sql.is_empty() {
+                eprintln!("\n{}", e.sql);
+            }
             EXIT_ERRORS
         }
     }

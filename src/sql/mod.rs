@@ -15,10 +15,71 @@ use std::fmt::Write as _;
 pub use dialect::Dialect;
 pub use render::{Bounds, RenderError};
 
-use crate::model::{Scorecard, Side};
+use crate::model::{Grain, Scorecard, Side, WeekStart};
 use crate::syntax::print_expr;
 use plan::{Plan, Selection};
 use render::Renderer;
+
+/// Refuses identifiers that the dialect would read differently from
+/// sqlparser: on BigQuery and ClickHouse a backslash in a quoted name is an
+/// escape, which sqlparser does not know, so a name holding a backslash or
+/// the quote character could end the name early in the warehouse.
+pub fn check_identifiers(model: &Scorecard, dialect: Dialect, schema: &str) -> Result<(), RenderError> {
+    let d = dialect.sql();
+    if !d.ident_backslash_escapes() {
+        return Ok(());
+    }
+    let mut names: Vec<String> = vec![schema.to_string()];
+    for source in model.sources.values() {
+        names.extend(source.table.split('.').map(str::to_string));
+        names.extend(source.columns.keys().cloned());
+        names.extend(source.dimensions.keys().cloned());
+        names.extend(
+            [&source.entity, &source.session, &source.dedupe_by, &source.dedupe_order]
+                .into_iter()
+                .flatten()
+                .cloned(),
+        );
+        names.push(source.timestamp.clone());
+        for e in source.filter.iter().chain(source.dimensions.values().filter_map(|x| x.expr.as_ref())) {
+            render::expr::columns(e, &mut names);
+        }
+    }
+    for event in model.events.values() {
+        if let Some(f) = &event.filter {
+            render::expr::columns(f, &mut names);
+        }
+    }
+    let q = d.quote();
+    match names.iter().find(|n| n.contains('\\') || n.contains(q)) {
+        None => Ok(()),
+        Some(bad) => Err(RenderError {
+            message: format!(
+                "the name {bad:?} holds a backslash or `{q}`, which {} reads as an escape inside a quoted name; rename it to build for {}",
+                dialect.name(),
+                dialect.name()
+            ),
+            sql: String::new(),
+        }),
+    }
+}
+
+/// Whether a wall-clock time starts a bucket of `grain`.
+pub fn is_bucket_start(t: jiff::civil::DateTime, grain: Grain, week_start: WeekStart) -> bool {
+    let midnight = t.time() == jiff::civil::Time::midnight();
+    match grain {
+        Grain::Hour => t.minute() == 0 && t.second() == 0 && t.subsec_nanosecond() == 0,
+        Grain::Day => midnight,
+        Grain::Week => {
+            let first = match week_start {
+                WeekStart::Monday => jiff::civil::Weekday::Monday,
+                WeekStart::Sunday => jiff::civil::Weekday::Sunday,
+            };
+            midnight && t.weekday() == first
+        }
+        Grain::Month => midnight && t.day() == 1,
+    }
+}
 
 /// What a statement is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,6 +108,7 @@ pub fn metrics_sql(
     view: Option<&str>,
     options: &Options,
 ) -> Result<String, RenderError> {
+    check_identifiers(model, dialect, &options.schema)?;
     let plan = Plan::new(model, selection);
     let ordered = view.is_none();
     let body = Renderer::new(&plan, dialect, bounds.clone(), &options.schema).query(ordered);
@@ -63,6 +125,7 @@ pub fn stream_sql(
     bounds: Bounds,
     options: &Options,
 ) -> Result<String, RenderError> {
+    check_identifiers(model, dialect, &options.schema)?;
     let all = Plan::new(model, Selection::All);
     let source = all
         .streams
@@ -92,6 +155,7 @@ pub fn integrity_sql(
     view: Option<&str>,
     options: &Options,
 ) -> Result<String, RenderError> {
+    check_identifiers(model, dialect, &options.schema)?;
     let plan = Plan::new(model, Selection::All);
     let body = Renderer::new(&plan, dialect, bounds.clone(), &options.schema).integrity_query();
     let mut header = header(model, dialect, &Plan::empty(model), &bounds, options);
@@ -110,6 +174,7 @@ pub fn pairs_sql(
     dialect: Dialect,
     options: &Options,
 ) -> Result<String, RenderError> {
+    check_identifiers(model, dialect, &options.schema)?;
     let d = dialect.sql();
     let text = |s: Option<&str>| s.map_or_else(|| d.null_of(d.text()), |s| d.string(s));
     let columns = [

@@ -20,6 +20,10 @@ impl SqlDialect for BigQuery {
         true
     }
 
+    fn ident_backslash_escapes(&self) -> bool {
+        true
+    }
+
     fn timestamp(&self, text: &str, clock: Clock) -> String {
         match clock {
             Clock::Utc => format!("TIMESTAMP {}", self.string(&format!("{text}+00"))),

@@ -152,6 +152,11 @@ pub trait SqlDialect: Sync {
             Fold::Lower => name.to_lowercase(),
             Fold::Upper => name.to_uppercase(),
         };
+        self.quoted(&name)
+    }
+
+    /// An identifier quoted as it is, without folding (one the user quoted).
+    fn quoted(&self, name: &str) -> String {
         let q = self.quote();
         let mut out = String::with_capacity(name.len() + 2);
         out.push(q);
@@ -163,6 +168,15 @@ pub trait SqlDialect: Sync {
         }
         out.push(q);
         out
+    }
+
+    /// Whether backslash is an escape character in quoted identifiers
+    /// (BigQuery, ClickHouse). sqlparser does not read such escapes, so a
+    /// name holding a backslash or the quote character cannot be written
+    /// for these dialects in a way that both sqlparser and the warehouse
+    /// read alike; scorec refuses it (`sql::check_identifiers`).
+    fn ident_backslash_escapes(&self) -> bool {
+        false
     }
 
     /// A string literal.
@@ -332,7 +346,7 @@ pub trait SqlDialect: Sync {
 }
 
 /// The word `date_trunc` takes for a grain.
-pub(crate) fn grain_word(grain: Grain) -> &'static str {
+pub fn grain_word(grain: Grain) -> &'static str {
     match grain {
         Grain::Hour => "hour",
         Grain::Day => "day",

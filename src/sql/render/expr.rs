@@ -57,13 +57,7 @@ pub(crate) fn render(d: &dyn SqlDialect, expr: &Expr, qualifier: Option<&str>) -
 /// they did (a quoted identifier is not folded).
 fn quote(d: &dyn SqlDialect, ident: &Ident) -> Ident {
     if ident.quote_style.is_some() {
-        let q = d.quote();
-        let escaped: String = ident
-            .value
-            .chars()
-            .flat_map(|c| if c == q { vec![c, c] } else { vec![c] })
-            .collect();
-        Ident::new(format!("{q}{escaped}{q}"))
+        Ident::new(d.quoted(&ident.value))
     } else {
         Ident::new(d.ident(&ident.value))
     }
