@@ -119,6 +119,16 @@ impl SqlDialect for ClickHouse {
         "DateTime64(6, 'UTC')"
     }
 
+    fn null_of(&self, ty: &str) -> String {
+        // NULL casts only to a Nullable type: `CAST(NULL AS DateTime64(...))`
+        // is an error ("Cannot convert NULL to a non-nullable type").
+        if ty.starts_with("Nullable(") {
+            format!("CAST(NULL AS {ty})")
+        } else {
+            format!("CAST(NULL AS Nullable({ty}))")
+        }
+    }
+
     fn parameter(&self, name: &str) -> String {
         format!("{{{name}:Nullable(DateTime64(6, 'UTC'))}}")
     }

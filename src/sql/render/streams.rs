@@ -379,8 +379,14 @@ impl Renderer<'_, '_> {
         for &i in foreign {
             let s = &stream.sequences[i];
             let Some(other) = s.foreign else { continue };
+            // B's columns are qualified: ClickHouse resolves a bare name to
+            // a select alias first, and `NULL AS <own column>` may share it.
             let mut cols: Vec<String> = own.iter().map(|c| format!("NULL AS {c}")).collect();
-            cols.push(self.id("sc_ts"));
+            cols.push(format!(
+                "{} AS {}",
+                self.col("f", "sc_ts"),
+                self.id("sc_ts")
+            ));
             cols.push(format!(
                 "{} AS {}",
                 d.null_of(d.local_timestamp()),
@@ -390,7 +396,7 @@ impl Renderer<'_, '_> {
                 if i == j {
                     cols.push(format!(
                         "{} AS {}",
-                        self.id(&s.other_key),
+                        self.col("f", &s.other_key),
                         self.id(&format!("sc_key_{j}"))
                     ));
                     cols.push(format!("1 AS {}", self.id(&format!("sc_b_{j}"))));
@@ -400,12 +406,13 @@ impl Renderer<'_, '_> {
                 }
             }
             let filter = s.to.filter.as_ref().map_or_else(String::new, |f| {
-                format!(" WHERE {}", expr::render(d, f, None))
+                format!(" WHERE {}", expr::render(d, f, Some(&self.id("f"))))
             });
             branches.push(format!(
-                "SELECT {} FROM {}{filter}",
+                "SELECT {} FROM {} AS {}{filter}",
                 cols.join(", "),
-                self.id(&format!("{}__deduped", other.name))
+                self.id(&format!("{}__deduped", other.name)),
+                self.id("f")
             ));
         }
         format!(
