@@ -807,6 +807,22 @@ impl Renderer<'_, '_> {
                 combos.join(", "),
                 self.id("c")
             ),
+            // The overall row of every bucket even when nothing at all was
+            // seen in the range: an outage shows as zeros, not as no rows.
+            format!(
+                "SELECT {}, {} AS {}{}, {} FROM {} AS {}",
+                self.col("b", "sc_bucket"),
+                self.lit("overall"),
+                self.id("sc_grouping"),
+                stream
+                    .dims
+                    .iter()
+                    .map(|x| format!(", NULL AS {}", self.id(x)))
+                    .collect::<String>(),
+                from_grid.join(", "),
+                self.id("buckets"),
+                self.id("b")
+            ),
         ];
         let body = format!(
             "SELECT {keys_list}, {}\nFROM ({}) AS {}\nGROUP BY {keys_list}",
