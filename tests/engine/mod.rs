@@ -3,6 +3,7 @@
 
 mod compare;
 mod oracle;
+mod rules;
 mod suite;
 
 #[allow(
