@@ -24,7 +24,11 @@ use render::Renderer;
 /// sqlparser: on BigQuery and ClickHouse a backslash in a quoted name is an
 /// escape, which sqlparser does not know, so a name holding a backslash or
 /// the quote character could end the name early in the warehouse.
-pub fn check_identifiers(model: &Scorecard, dialect: Dialect, schema: &str) -> Result<(), RenderError> {
+pub fn check_identifiers(
+    model: &Scorecard,
+    dialect: Dialect,
+    schema: &str,
+) -> Result<(), RenderError> {
     let d = dialect.sql();
     if !d.ident_backslash_escapes() {
         return Ok(());
@@ -35,13 +39,22 @@ pub fn check_identifiers(model: &Scorecard, dialect: Dialect, schema: &str) -> R
         names.extend(source.columns.keys().cloned());
         names.extend(source.dimensions.keys().cloned());
         names.extend(
-            [&source.entity, &source.session, &source.dedupe_by, &source.dedupe_order]
-                .into_iter()
-                .flatten()
-                .cloned(),
+            [
+                &source.entity,
+                &source.session,
+                &source.dedupe_by,
+                &source.dedupe_order,
+            ]
+            .into_iter()
+            .flatten()
+            .cloned(),
         );
         names.push(source.timestamp.clone());
-        for e in source.filter.iter().chain(source.dimensions.values().filter_map(|x| x.expr.as_ref())) {
+        for e in source
+            .filter
+            .iter()
+            .chain(source.dimensions.values().filter_map(|x| x.expr.as_ref()))
+        {
             render::expr::columns(e, &mut names);
         }
     }
@@ -156,7 +169,7 @@ pub fn integrity_sql(
     options: &Options,
 ) -> Result<String, RenderError> {
     check_identifiers(model, dialect, &options.schema)?;
-    let plan = Plan::new(model, Selection::All);
+    let plan = Plan::sources_only(model);
     let body = Renderer::new(&plan, dialect, bounds.clone(), &options.schema).integrity_query();
     let mut header = header(model, dialect, &Plan::empty(model), &bounds, options);
     header.push_str(

@@ -205,6 +205,15 @@ pub enum Selection<'a> {
 }
 
 impl<'m> Plan<'m> {
+    /// A plan that reads every source and counts nothing (signal integrity).
+    pub fn sources_only(model: &'m Scorecard) -> Plan<'m> {
+        let mut plan = Plan::empty(model);
+        for name in model.sources.keys() {
+            plan.read(name, 0);
+        }
+        plan
+    }
+
     /// A plan that computes nothing (headers of statements without metrics).
     pub fn empty(model: &'m Scorecard) -> Plan<'m> {
         Plan {

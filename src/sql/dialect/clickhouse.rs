@@ -16,6 +16,10 @@ impl SqlDialect for ClickHouse {
         true
     }
 
+    fn ident_backslash_escapes(&self) -> bool {
+        true
+    }
+
     fn timestamp(&self, text: &str, _clock: Clock) -> String {
         format!("toDateTime64({}, 6, 'UTC')", self.string(text))
     }

@@ -258,7 +258,7 @@ pub trait SqlDialect: Sync {
     /// buckets), for warehouses without a series function.
     fn bucket_series(&self, start: &str, end: &str, grain: Grain, alias: &str) -> String {
         let digits = (0..10)
-            .map(|d| format!("SELECT {d} AS d"))
+            .map(|digit| format!("SELECT {digit} AS {}", self.ident("d")))
             .collect::<Vec<_>>()
             .join(" UNION ALL ");
         let n = self.ident("n");

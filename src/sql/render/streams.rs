@@ -126,9 +126,20 @@ impl Renderer<'_, '_> {
         {
             push(c);
         }
+        // Columns of the events the plan counts or follows on this source.
         let mut used: Vec<String> = Vec::new();
-        for event in model.events.values().filter(|e| e.source == source.name) {
-            if let Some(f) = &event.filter {
+        for stream in self.plan.streams.values() {
+            for s in &stream.sequences {
+                if s.to.source == source.name
+                    && let Some(f) = &s.to.filter
+                {
+                    expr::columns(f, &mut used);
+                }
+            }
+            if let Some(a) = stream.attribution
+                && a.source == source.name
+                && let Some(f) = &model.events[&a.event].filter
+            {
                 expr::columns(f, &mut used);
             }
         }
@@ -790,7 +801,7 @@ impl Renderer<'_, '_> {
             }
         }
         let combos: Vec<String> = keys.iter().skip(1).cloned().collect();
-        let branches = vec![
+        let branches = [
             format!(
                 "SELECT {keys_list}, {} FROM {counts}",
                 from_counts.join(", ")
