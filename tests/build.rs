@@ -630,9 +630,21 @@ fn sql_transcripts() {
                 "--start",
                 "2026-03-01",
                 "--end",
-                "2026-03-08T06:00",
+                "2026-03-08",
                 "--as-of",
                 "2026-03-07T12:30",
+            ],
+        ),
+        (
+            "range_not_whole_buckets",
+            &[
+                "sql",
+                "login_success_rate",
+                "examples/starter",
+                "--start",
+                "2026-03-01",
+                "--end",
+                "2026-03-08T06:00",
             ],
         ),
         (
@@ -705,7 +717,12 @@ fn sql_transcripts() {
     ];
     let expected_exit = |name: &str| match name {
         "errors" => 1,
-        "unknown_item" | "start_after_end" | "empty_range" | "view_with_range" | "not_a_time" => 2,
+        "unknown_item"
+        | "start_after_end"
+        | "empty_range"
+        | "view_with_range"
+        | "not_a_time"
+        | "range_not_whole_buckets" => 2,
         _ => 0,
     };
     for (name, args) in cases {
@@ -727,7 +744,7 @@ fn sql_transcripts() {
     let (_, stdout, _) = scorec(cases[8].1);
     assert!(
         stdout.contains(
-            "-- Range [2026-03-01 00:00:00, 2026-03-08 06:00:00), watermark 2026-03-07 12:30:00.\n"
+            "-- Range [2026-03-01 00:00:00, 2026-03-08 00:00:00), watermark 2026-03-07 12:30:00.\n"
         ),
         "{stdout}"
     );

@@ -347,7 +347,11 @@ fn hostile_names_and_literals_compile_safely_and_count_right() {
             ]);
             assert_eq!(code, 1, "{name}: {stdout}{stderr}");
             assert!(stderr.contains("holds a backslash"), "{name}: {stderr}");
-            assert!(!out.exists(), "{name}: a refused build wrote {}", out.display());
+            assert!(
+                !out.exists(),
+                "{name}: a refused build wrote {}",
+                out.display()
+            );
             continue;
         }
         files.extend(build(
@@ -489,9 +493,18 @@ fn hostile_names_and_literals_compile_safely_and_count_right() {
     let (code, _, stderr) = scorec(&["convert", &text(&dir), "--to", "dsl", "--out", &text(&dsl)]);
     assert_eq!(code, 0, "{stderr}");
     let mut converted = BTreeMap::new();
-    for dialect in Dialect::ALL.iter().filter(|d| !d.sql().ident_backslash_escapes()) {
+    for dialect in Dialect::ALL
+        .iter()
+        .filter(|d| !d.sql().ident_backslash_escapes())
+    {
         converted.extend(build(
-            &[&text(&dsl), "--dialect", dialect.name(), "--schema", OUT_SCHEMA],
+            &[
+                &text(&dsl),
+                "--dialect",
+                dialect.name(),
+                "--schema",
+                OUT_SCHEMA,
+            ],
             &tmp.path().join(format!("out-dsl-{}", dialect.name())),
         ));
     }
