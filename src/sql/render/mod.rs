@@ -20,9 +20,11 @@
 //! literals quoted by the dialect, and user fragments re-emitted from their
 //! parsed form; no text a user wrote is pasted.
 
+mod dense;
 pub(crate) mod expr;
 mod metrics;
 mod streams;
+mod windows;
 
 use jiff::civil::DateTime;
 use sqlparser::parser::{Parser, ParserOptions};
