@@ -176,6 +176,19 @@ pub struct Source {
 }
 
 impl Source {
+    /// The declared entity, session, dedupe and dedupe-order columns.
+    pub fn key_columns(&self) -> impl Iterator<Item = &str> {
+        [
+            &self.entity,
+            &self.session,
+            &self.dedupe_by,
+            &self.dedupe_order,
+        ]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+    }
+
     /// The column a key means in this source, if the source has it.
     pub fn key_column<'a>(&'a self, key: &'a Key) -> Option<&'a str> {
         match key {

@@ -16,30 +16,17 @@ use crate::model::Scorecard;
 use crate::sql::plan::{Plan, Selection};
 use crate::sql::{self, Bounds, Dialect, Options};
 
-/// Dialect words for `scorec sql --dialect`.
-const ONE_DIALECT: [&str; 8] = [
-    "duckdb",
-    "postgres",
-    "snowflake",
-    "bigquery",
-    "databricks",
-    "redshift",
-    "trino",
-    "clickhouse",
-];
+/// `--dialect` of `scorec sql`: one dialect's word.
+fn one_dialect() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(Dialect::ALL.map(Dialect::name))
+}
 
-/// Dialect words for `scorec build --dialect`.
-const DIALECTS: [&str; 9] = [
-    "duckdb",
-    "postgres",
-    "snowflake",
-    "bigquery",
-    "databricks",
-    "redshift",
-    "trino",
-    "clickhouse",
-    "all",
-];
+/// `--dialect` of `scorec build`: one dialect's word or `all`.
+fn dialects_or_all() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(
+        Dialect::ALL.map(Dialect::name).into_iter().chain(["all"]),
+    )
+}
 
 /// `scorec build`.
 #[derive(Debug, Args)]
@@ -48,7 +35,7 @@ pub struct BuildArgs {
     #[arg(default_value = ".")]
     pub path: PathBuf,
     /// Dialect to build, or `all`; default: the scorecard's `defaults.dialect`.
-    #[arg(long, value_parser = DIALECTS)]
+    #[arg(long, value_parser = dialects_or_all())]
     pub dialect: Option<String>,
     /// Folder to write; it is replaced as a whole, and only when the build succeeds.
     #[arg(long, default_value = "build")]
@@ -70,7 +57,7 @@ pub struct SqlArgs {
     #[arg(default_value = ".")]
     pub path: PathBuf,
     /// Dialect; default: the scorecard's `defaults.dialect`.
-    #[arg(long, value_parser = ONE_DIALECT)]
+    #[arg(long, value_parser = one_dialect())]
     pub dialect: Option<String>,
     /// First bucket (wall-clock in the scorecard's time zone, `2026-03-01`
     /// or `2026-03-01T06:00`); with `--end`, the range is written into

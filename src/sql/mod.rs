@@ -38,17 +38,7 @@ pub fn check_identifiers(
         names.extend(source.table.split('.').map(str::to_string));
         names.extend(source.columns.keys().cloned());
         names.extend(source.dimensions.keys().cloned());
-        names.extend(
-            [
-                &source.entity,
-                &source.session,
-                &source.dedupe_by,
-                &source.dedupe_order,
-            ]
-            .into_iter()
-            .flatten()
-            .cloned(),
-        );
+        names.extend(source.key_columns().map(str::to_string));
         names.push(source.timestamp.clone());
         for e in source
             .filter

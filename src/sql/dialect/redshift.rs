@@ -6,6 +6,7 @@
 //! interpolated with window functions and buckets are numbered with the
 //! default digits table.
 
+use super::snowflake::Snowflake;
 use super::{Clock, Fold, SqlDialect};
 use crate::model::Grain;
 use crate::sql::tz::Zone;
@@ -30,34 +31,30 @@ impl SqlDialect for Redshift {
         }
     }
 
+    // Redshift's date functions are Snowflake's: CONVERT_TIMEZONE, DATEADD,
+    // DATEDIFF.
     fn to_local(&self, utc: &str, zone: &Zone) -> String {
-        format!(
-            "CONVERT_TIMEZONE('UTC', {}, {utc})",
-            self.string(&zone.name)
-        )
+        Snowflake.to_local(utc, zone)
     }
 
     fn to_utc(&self, local: &str, zone: &Zone) -> String {
-        format!(
-            "CONVERT_TIMEZONE({}, 'UTC', {local})",
-            self.string(&zone.name)
-        )
+        Snowflake.to_utc(local, zone)
     }
 
-    fn add_seconds(&self, ts: &str, seconds: i64, _clock: Clock) -> String {
-        format!("DATEADD(second, {seconds}, {ts})")
+    fn add_seconds(&self, ts: &str, seconds: i64, clock: Clock) -> String {
+        Snowflake.add_seconds(ts, seconds, clock)
     }
 
     fn add_grain(&self, local: &str, grain: Grain) -> String {
-        self.add_grain_n(local, grain, "1")
+        Snowflake.add_grain(local, grain)
     }
 
     fn add_grain_n(&self, local: &str, grain: Grain, n: &str) -> String {
-        super::snowflake::dateadd(local, grain, n)
+        Snowflake.add_grain_n(local, grain, n)
     }
 
     fn minutes_between(&self, from: &str, to: &str) -> String {
-        format!("DATEDIFF(microsecond, {from}, {to}) / 60000000.0")
+        Snowflake.minutes_between(from, to)
     }
 
     fn percentile(&self, _value: &str, _fraction: f64) -> Option<String> {

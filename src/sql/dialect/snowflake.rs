@@ -100,7 +100,7 @@ impl SqlDialect for Snowflake {
 }
 
 /// `DATEADD` with a grain's unit, shared with Redshift.
-pub(super) fn dateadd(local: &str, grain: Grain, n: &str) -> String {
+fn dateadd(local: &str, grain: Grain, n: &str) -> String {
     let (unit, k) = date_unit(grain);
     let n = if k == 1 {
         n.to_string()

@@ -60,17 +60,7 @@ impl Renderer<'_, '_> {
             }
         }
         for sources in sets {
-            let newest = sources
-                .iter()
-                .map(|s| {
-                    format!(
-                        "SELECT {} FROM {}",
-                        self.id("sc_newest"),
-                        self.id(&format!("{s}__newest"))
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(" UNION ALL ");
+            let newest = self.newest_union(sources.iter());
             let newest = if newest.is_empty() {
                 self.d.null_of(self.d.local_timestamp())
             } else {
@@ -88,6 +78,20 @@ impl Renderer<'_, '_> {
             let body = format!("SELECT {local} AS {}", self.id("sc_watermark"));
             self.cte(&watermark_name(&sources), body);
         }
+    }
+
+    /// `SELECT sc_newest FROM <source>__newest UNION ALL ...`.
+    fn newest_union<'a>(&self, sources: impl Iterator<Item = &'a String>) -> String {
+        sources
+            .map(|s| {
+                format!(
+                    "SELECT {} FROM {}",
+                    self.id("sc_newest"),
+                    self.id(&format!("{s}__newest"))
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" UNION ALL ")
     }
 
     /// The watermark of a metric, wall-clock.
@@ -414,19 +418,7 @@ impl Renderer<'_, '_> {
     /// newest timestamp and minutes behind the watermark.
     pub(super) fn integrity_select(&self) -> String {
         let d = self.d;
-        let newest_all = self
-            .plan
-            .sources
-            .keys()
-            .map(|s| {
-                format!(
-                    "SELECT {} FROM {}",
-                    self.id("sc_newest"),
-                    self.id(&format!("{s}__newest"))
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(" UNION ALL ");
+        let newest_all = self.newest_union(self.plan.sources.keys());
         let branches: Vec<String> = self
             .plan
             .sources

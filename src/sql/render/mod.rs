@@ -202,33 +202,33 @@ impl<'p, 'm> Renderer<'p, 'm> {
     /// The range start, wall-clock; `None` for views.
     pub(crate) fn start(&self) -> Option<String> {
         match &self.bounds {
-            Bounds::View => None,
-            Bounds::Parameters => Some(self.bound("sc_start")),
-            Bounds::Literal { start, .. } => {
-                Some(self.d.timestamp(&tz::civil_text(*start), Clock::Local))
-            }
+            Bounds::Literal { start, .. } => Some(self.local_literal(*start)),
+            _ => self.parameter("sc_start"),
         }
     }
 
     /// The range end, wall-clock; `None` for views.
     pub(crate) fn end(&self) -> Option<String> {
         match &self.bounds {
-            Bounds::View => None,
-            Bounds::Parameters => Some(self.bound("sc_end")),
-            Bounds::Literal { end, .. } => {
-                Some(self.d.timestamp(&tz::civil_text(*end), Clock::Local))
-            }
+            Bounds::Literal { end, .. } => Some(self.local_literal(*end)),
+            _ => self.parameter("sc_end"),
         }
+    }
+
+    fn local_literal(&self, t: DateTime) -> String {
+        self.d.timestamp(&tz::civil_text(t), Clock::Local)
+    }
+
+    /// A column of the `bounds` CTE in the ad-hoc form; `None` otherwise.
+    fn parameter(&self, column: &str) -> Option<String> {
+        (self.bounds == Bounds::Parameters).then(|| self.bound(column))
     }
 
     /// The watermark override, wall-clock.
     pub(crate) fn as_of(&self) -> Option<String> {
         match &self.bounds {
-            Bounds::View | Bounds::Literal { as_of: None, .. } => None,
-            Bounds::Parameters => Some(self.bound("sc_as_of")),
-            Bounds::Literal {
-                as_of: Some(as_of), ..
-            } => Some(self.d.timestamp(&tz::civil_text(*as_of), Clock::Local)),
+            Bounds::Literal { as_of, .. } => as_of.map(|a| self.local_literal(a)),
+            _ => self.parameter("sc_as_of"),
         }
     }
 

@@ -115,15 +115,7 @@ impl Renderer<'_, '_> {
                 out.push(c.to_string());
             }
         };
-        for c in [
-            &source.entity,
-            &source.session,
-            &source.dedupe_by,
-            &source.dedupe_order,
-        ]
-        .into_iter()
-        .flatten()
-        {
+        for c in source.key_columns() {
             push(c);
         }
         // Columns of the events the plan counts or follows on this source.
