@@ -106,6 +106,62 @@ pub enum Counter<'m> {
     },
 }
 
+/// Which aggregation of its stream a counter is computed in. Each reads
+/// only the rows it needs: window columns are computed over the rows of
+/// the events that use them, and distinct counts (a hash table per counter
+/// and grouping set) over the rows of their events.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Group {
+    /// Plain conditional counts and sums over every row of the stream.
+    Plain,
+    /// Counters that read a window column (followed-by, frequency,
+    /// conversion, duration).
+    Windowed,
+    /// Distinct counts without window columns.
+    Distinct,
+}
+
+impl Group {
+    /// All groups, in the order their aggregations are written.
+    pub const ALL: [Group; 3] = [Group::Plain, Group::Windowed, Group::Distinct];
+
+    /// The suffix of the group's CTEs.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            Group::Plain => "counts",
+            Group::Windowed => "window_counts",
+            Group::Distinct => "distinct_counts",
+        }
+    }
+}
+
+impl Counter<'_> {
+    /// The counter's conditions.
+    pub fn when(&self) -> &[Pred<'_>] {
+        match self {
+            Counter::Count { when, .. }
+            | Counter::Sum { when, .. }
+            | Counter::Percentile { when, .. } => when,
+        }
+    }
+
+    /// The aggregation the counter is computed in.
+    pub fn group(&self) -> Group {
+        let windowed = matches!(self, Counter::Percentile { .. })
+            || self
+                .when()
+                .iter()
+                .any(|p| matches!(p, Pred::Frequent(_) | Pred::Matched(_)));
+        match self {
+            _ if windowed => Group::Windowed,
+            Counter::Count {
+                distinct: Some(_), ..
+            } => Group::Distinct,
+            _ => Group::Plain,
+        }
+    }
+}
+
 /// A next-B window column: for each row, the first B of the same key at or
 /// after it.
 #[derive(Clone, Debug)]

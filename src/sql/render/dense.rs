@@ -2,7 +2,7 @@
 
 use super::Renderer;
 use crate::sql::dialect::SqlDialect;
-use crate::sql::plan::{Counter, Stream};
+use crate::sql::plan::{Counter, Group, Stream};
 
 impl Renderer<'_, '_> {
     /// `buckets` and `<stream>__dense`: every bucket × every cohort seen.
@@ -71,39 +71,52 @@ impl Renderer<'_, '_> {
             .collect();
         let keys_list = keys.join(", ");
         let window_pct = d.percentile("x", 0.5).is_none();
-        let mut from_counts = Vec::new();
-        let mut from_grid = Vec::new();
+        // (column, its group, its zero) of every counter in a counts CTE;
+        // interpolated percentiles have their own CTE.
+        let mut columns: Vec<(String, Group, String)> = Vec::new();
         let mut outer = Vec::new();
         for (column, counter) in &stream.counters {
             let c = self.id(column);
-            match counter {
+            let (zero, combine) = match counter {
                 Counter::Percentile { approximate, .. } => {
-                    // Interpolated percentiles have their own CTE.
                     if window_pct && !approximate {
                         continue;
                     }
-                    from_counts.push(c.clone());
-                    from_grid.push(format!("{} AS {c}", d.null_of(d.double())));
-                    outer.push(format!("max({c}) AS {c}"));
+                    (d.null_of(d.double()), "max")
                 }
-                Counter::Sum { .. } => {
-                    from_counts.push(c.clone());
-                    from_grid.push(format!("{} AS {c}", d.cast("0", d.decimal())));
-                    outer.push(format!("sum({c}) AS {c}"));
-                }
-                Counter::Count { .. } => {
-                    from_counts.push(c.clone());
-                    from_grid.push(format!("0 AS {c}"));
-                    outer.push(format!("sum({c}) AS {c}"));
-                }
-            }
+                Counter::Sum { .. } => (d.cast("0", d.decimal()), "sum"),
+                Counter::Count { .. } => ("0".to_string(), "sum"),
+            };
+            outer.push(format!("{combine}({c}) AS {c}"));
+            columns.push((c, counter.group(), zero));
         }
+        let from_grid: Vec<String> = columns
+            .iter()
+            .map(|(c, _, zero)| format!("{zero} AS {c}"))
+            .collect();
+        let mut branches: Vec<String> = Group::ALL
+            .iter()
+            .filter(|&&g| g == Group::Plain || columns.iter().any(|(_, cg, _)| *cg == g))
+            .map(|&g| {
+                let values: Vec<String> = columns
+                    .iter()
+                    .map(|(c, cg, zero)| {
+                        if *cg == g {
+                            c.clone()
+                        } else {
+                            format!("{zero} AS {c}")
+                        }
+                    })
+                    .collect();
+                format!(
+                    "SELECT {keys_list}{} FROM {}",
+                    values.iter().map(|v| format!(", {v}")).collect::<String>(),
+                    self.id(&format!("{name}__{}", g.suffix()))
+                )
+            })
+            .collect();
         let combos: Vec<String> = keys.iter().skip(1).cloned().collect();
-        let branches = [
-            format!(
-                "SELECT {keys_list}, {} FROM {counts}",
-                from_counts.join(", ")
-            ),
+        branches.extend([
             format!(
                 "SELECT {}, {} FROM {} AS {} CROSS JOIN (SELECT DISTINCT {} FROM {counts}) AS {}",
                 std::iter::once(self.col("b", "sc_bucket"))
@@ -132,7 +145,7 @@ impl Renderer<'_, '_> {
                 self.id("buckets"),
                 self.id("b")
             ),
-        ];
+        ]);
         let body = format!(
             "SELECT {keys_list}, {}\nFROM ({}) AS {}\nGROUP BY {keys_list}",
             outer.join(", "),

@@ -5,7 +5,7 @@ use super::Renderer;
 use super::expr;
 use crate::model::Source;
 use crate::sql::dialect::{Clock, SqlDialect};
-use crate::sql::plan::{Counter, Pred, Stream, grouping_label};
+use crate::sql::plan::{Counter, Group, Pred, Stream, grouping_label};
 
 impl Renderer<'_, '_> {
     /// `<source>__read`, `__ranked`, `__deduped`, `__newest` per source.
@@ -205,12 +205,90 @@ impl Renderer<'_, '_> {
         let streams: Vec<&Stream<'_>> = self.plan.streams.values().collect();
         for stream in streams {
             let base = self.attribution(stream);
-            let rows = self.window_columns(stream, &base);
-            self.counts(stream, &rows);
-            if self.d.percentile("x", 0.5).is_none() {
-                self.window_percentiles(stream, &rows);
+            self.counts(stream, &base, Group::Plain);
+            if stream
+                .counters
+                .values()
+                .any(|c| c.group() == Group::Windowed)
+            {
+                let input = self.subset(stream, &base, Group::Windowed);
+                let rows = self.window_columns(stream, &input);
+                self.counts(stream, &rows, Group::Windowed);
+                if self.d.percentile("x", 0.5).is_none() {
+                    self.window_percentiles(stream, &rows);
+                }
+            }
+            if stream
+                .counters
+                .values()
+                .any(|c| c.group() == Group::Distinct)
+            {
+                let input = self.subset(stream, &base, Group::Distinct);
+                self.counts(stream, &input, Group::Distinct);
             }
         }
+    }
+
+    /// `<stream>__window_input` / `__distinct_input`: the rows of the
+    /// events a group's counters count (and, for window columns, the B's
+    /// they follow and the A's they count per key), so that sorts and hash
+    /// tables see only those rows. The base itself when a counter counts
+    /// every row.
+    fn subset(&mut self, stream: &Stream<'_>, base: &str, group: Group) -> String {
+        let mut alternatives: Vec<String> = Vec::new();
+        let mut every_row = false;
+        let mut push = |sql: Vec<String>| {
+            if sql.is_empty() {
+                every_row = true;
+            } else {
+                alternatives.push(format!("({})", sql.join(" AND ")));
+            }
+        };
+        let sql_of = |when: &[Pred<'_>]| -> Vec<String> {
+            when.iter()
+                .filter_map(|p| match p {
+                    Pred::Sql(e) => Some(format!("({})", expr::render(self.d, e, None))),
+                    _ => None,
+                })
+                .collect()
+        };
+        for counter in stream.counters.values().filter(|c| c.group() == group) {
+            push(sql_of(counter.when()));
+        }
+        if group == Group::Windowed {
+            for s in stream.sequences.iter().filter(|s| s.foreign.is_none()) {
+                push(
+                    s.to.filter
+                        .iter()
+                        .map(|f| format!("({})", expr::render(self.d, f, None)))
+                        .collect(),
+                );
+            }
+            for f in &stream.frequencies {
+                push(sql_of(&f.when));
+            }
+        }
+        if every_row {
+            return base.to_string();
+        }
+        alternatives.dedup();
+        let name = format!(
+            "{}__{}",
+            stream.name,
+            match group {
+                Group::Distinct => "distinct_input",
+                _ => "window_input",
+            }
+        );
+        self.cte(
+            &name,
+            format!(
+                "SELECT * FROM {} WHERE {}",
+                self.id(base),
+                alternatives.join(" OR ")
+            ),
+        );
+        name
     }
 
     /// All of a counter's conditions as one SQL predicate.
@@ -326,7 +404,7 @@ impl Renderer<'_, '_> {
     }
 
     /// `<stream>__counts`: every counter of the stream in one aggregation.
-    fn counts(&mut self, stream: &Stream<'_>, rows: &str) {
+    fn counts(&mut self, stream: &Stream<'_>, rows: &str, group: Group) {
         // Every column is qualified with the row alias: ClickHouse resolves
         // a bare name to a select alias of the same name first.
         let d = self.d;
@@ -339,7 +417,7 @@ impl Renderer<'_, '_> {
         )];
         select.push(label);
         select.extend(dims);
-        for (column, counter) in &stream.counters {
+        for (column, counter) in stream.counters.iter().filter(|(_, c)| c.group() == group) {
             let value = match counter {
                 Counter::Count { when, distinct } => {
                     let when = self.preds(stream, when, r);
@@ -384,7 +462,7 @@ impl Renderer<'_, '_> {
             self.in_range(&self.col("r", "sc_bucket")),
             self.group_by(stream)
         );
-        self.cte(&format!("{}__counts", stream.name), body);
+        self.cte(&format!("{}__{}", stream.name, group.suffix()), body);
     }
 
     /// Minutes from a row to its next B of sequence `seq`.
