@@ -10,7 +10,9 @@
 //! | `<source>__newest` | the source's newest timestamp (the watermark) |
 //! | `<stream>__attributed` | cohorts taken from another source's earlier event |
 //! | `<stream>__rows` | window columns: next B per key, events per key and bucket |
-//! | `<stream>__counts` | every metric over the stream, by conditional aggregation over `GROUPING SETS` |
+//! | `<stream>__counts` | the plain counts and sums of the stream's metrics, by conditional aggregation over `GROUPING SETS` |
+//! | `<stream>__window_input`, `__window_counts` | the rows of the events that need window columns, and their counters |
+//! | `<stream>__distinct_input`, `__distinct_counts` | the rows of the events counted distinct, and their counters |
 //! | `buckets`, `<stream>__dense` | every bucket × every cohort seen, zeros where nothing happened |
 //! | `<metric>__values` | one metric's rows in the output shape |
 //!

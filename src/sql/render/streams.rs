@@ -238,10 +238,16 @@ impl Renderer<'_, '_> {
         let mut alternatives: Vec<String> = Vec::new();
         let mut every_row = false;
         let mut push = |sql: Vec<String>| {
-            if sql.is_empty() {
-                every_row = true;
-            } else {
-                alternatives.push(format!("({})", sql.join(" AND ")));
+            let alternative = match sql.as_slice() {
+                [] => {
+                    every_row = true;
+                    return;
+                }
+                [one] => one.clone(),
+                _ => format!("({})", sql.join(" AND ")),
+            };
+            if !alternatives.contains(&alternative) {
+                alternatives.push(alternative);
             }
         };
         let sql_of = |when: &[Pred<'_>]| -> Vec<String> {
@@ -271,7 +277,6 @@ impl Renderer<'_, '_> {
         if every_row {
             return base.to_string();
         }
-        alternatives.dedup();
         let name = format!(
             "{}__{}",
             stream.name,
