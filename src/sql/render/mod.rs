@@ -103,14 +103,19 @@ impl<'p, 'm> Renderer<'p, 'm> {
         }
     }
 
-    /// The statement's body: a query in the output shape.
-    pub(crate) fn query(mut self, order: bool) -> String {
+    /// The CTEs up to every stream's dense counts.
+    fn counted_ctes(&mut self) {
         self.ctes.clear();
         self.parameters();
         self.sources();
         self.streams();
         self.buckets();
         self.dense();
+    }
+
+    /// The statement's body: a query in the output shape.
+    pub(crate) fn query(mut self, order: bool) -> String {
+        self.counted_ctes();
         self.watermarks();
         self.metric_values();
         let outputs: Vec<String> = self.plan.outputs.clone();
@@ -120,12 +125,7 @@ impl<'p, 'm> Renderer<'p, 'm> {
 
     /// One stream's dense counts.
     pub(crate) fn stream_query(mut self, stream: &str) -> String {
-        self.ctes.clear();
-        self.parameters();
-        self.sources();
-        self.streams();
-        self.buckets();
-        self.dense();
+        self.counted_ctes();
         let mut columns = vec![
             format!("{} AS {}", self.id("sc_bucket"), self.id("bucket")),
             format!("{} AS {}", self.id("sc_grouping"), self.id("grouping")),
