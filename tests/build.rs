@@ -17,31 +17,7 @@ use serde_json::Value as Json;
 use sqlparser::ast::Statement;
 use sqlparser::parser::{Parser, ParserOptions};
 
-use crate::support::{self, engines::TempDir};
-
-/// Runs scorec with `args` in the crate root, colour off: exit code,
-/// stdout, stderr.
-fn scorec(args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_scorec"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run scorec");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
-
-fn transcript(args: &[&str]) -> String {
-    let (code, stdout, stderr) = scorec(args);
-    format!(
-        "$ scorec {}\nexit: {code}\n--- stdout\n{stdout}--- stderr\n{stderr}",
-        args.join(" ")
-    )
-}
+use crate::support::{self, engines::TempDir, scorec, transcript};
 
 fn temp(name: &str) -> TempDir {
     TempDir::new(name).expect("temp dir")

@@ -1,31 +1,8 @@
 //! CLI tests: run the real binary and snapshot what a user sees (stdout,
 //! stderr, exit code), including hostile inputs that must never panic.
 
+use crate::support::{scorec, transcript};
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-/// Runs scorec with `args` in the crate root, colour off.
-fn scorec(args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_scorec"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run scorec");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
-
-fn transcript(args: &[&str]) -> String {
-    let (code, stdout, stderr) = scorec(args);
-    format!(
-        "$ scorec {}\nexit: {code}\n--- stdout\n{stdout}--- stderr\n{stderr}",
-        args.join(" ")
-    )
-}
 
 /// A scratch folder under target's temp area, unique per test.
 fn scratch(name: &str) -> PathBuf {

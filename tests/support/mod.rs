@@ -89,3 +89,28 @@ pub(crate) fn assert_same_model(left: &str, right: &str, what: &str) {
         r[from..(at + 4).min(r.len())].join("\n")
     );
 }
+
+/// Runs scorec with `args` in the crate root, colour off: exit code,
+/// stdout, stderr.
+pub(crate) fn scorec(args: &[&str]) -> (i32, String, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_scorec"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run scorec");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// A command line and what it printed, for snapshots.
+pub(crate) fn transcript(args: &[&str]) -> String {
+    let (code, stdout, stderr) = scorec(args);
+    format!(
+        "$ scorec {}\nexit: {code}\n--- stdout\n{stdout}--- stderr\n{stderr}",
+        args.join(" ")
+    )
+}
