@@ -1,6 +1,8 @@
 //! `scorec build`: every statement of a scorecard for each dialect, laid
-//! out as files, with a manifest. The library returns the files; the CLI
-//! writes them (all or nothing).
+//! out as files, with a manifest. The library renders the files and hands
+//! each to a writer as soon as it is rendered; the CLI writes them into a
+//! new folder that replaces the old one when every file is written (all
+//! or nothing).
 //!
 //! Per dialect folder:
 //!
@@ -8,18 +10,21 @@
 //! |---|---|
 //! | `00_time_zone.sql` | DuckDB only: the time-zone macros the views call |
 //! | `sources/<stream>.sql` | view `counts_<stream>`: the fused aggregation of one source (and grain), dense |
-//! | `journeys/<journey>.sql` | view `journey_<journey>`: the journey's metrics in the output shape |
+//! | `journeys/<journey>.sql` | view `journey_<journey>`: the journey's rows of `scorecard` (create it after `scorecard`) |
 //! | `scorecard.sql` | view `scorecard`: every metric in the output shape |
 //! | `scorecard_pairs.sql` | view `scorecard_pairs`: pairs, sides, owners, thresholds, actions, mappings |
 //! | `signal_integrity.sql` | view `signal_integrity`: freshness, volume and duplicates per source |
 //! | `adhoc/*.sql` | the same as plain `SELECT`s with `start`, `end` and `as_of` parameters |
 
+use std::sync::Mutex;
+
 use indexmap::IndexMap;
 use serde_json::json;
+use sha2::{Digest, Sha256};
 
 use crate::model::Scorecard;
-use crate::sql::plan::{Plan, Selection};
-use crate::sql::{self, Bounds, Dialect, Options, RenderError};
+use crate::sql::plan::Plan;
+use crate::sql::{self, Bounds, Dialect, Options, Plans, RenderError};
 
 /// One output file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,33 +48,139 @@ pub struct Input<'a> {
     pub text: &'a str,
 }
 
-/// Every file of a build, the manifest last.
+/// Why a build stopped.
+#[derive(Debug)]
+pub enum BuildError {
+    /// The scorecard cannot be written in a dialect (before any file).
+    Render(RenderError),
+    /// Writing a file failed.
+    Write(std::io::Error),
+}
+
+impl From<RenderError> for BuildError {
+    fn from(e: RenderError) -> Self {
+        BuildError::Render(e)
+    }
+}
+
+/// Every file of a build, the manifest last, in memory.
 pub fn build(
     model: &Scorecard,
     dialects: &[Dialect],
     options: &Options,
     inputs: &[Input<'_>],
 ) -> Result<Vec<Artifact>, RenderError> {
-    let mut out = Vec::new();
+    let files = Mutex::new(Vec::new());
+    let result = build_each(model, dialects, options, inputs, &|file: Artifact| {
+        files
+            .lock()
+            .map_err(|_| std::io::Error::other("poisoned"))?
+            .push(file);
+        Ok(())
+    });
+    let order = match result {
+        Ok(order) => order,
+        Err(BuildError::Render(e)) => return Err(e),
+        // Collecting in memory does not fail.
+        Err(BuildError::Write(_)) => Vec::new(),
+    };
+    let mut files = files.into_inner().unwrap_or_default();
+    files.sort_by_key(|f| order.iter().position(|p| p == &f.path));
+    Ok(files)
+}
+
+/// Renders every file of a build and hands each to `write` as soon as it
+/// is rendered, so that a large build never holds all its text: the
+/// dialects render on parallel threads (one per core), the manifest comes
+/// last. Returns the paths in manifest order. Identifiers are checked for
+/// every dialect before the first file.
+pub fn build_each(
+    model: &Scorecard,
+    dialects: &[Dialect],
+    options: &Options,
+    inputs: &[Input<'_>],
+    write: &(dyn Fn(Artifact) -> std::io::Result<()> + Sync),
+) -> Result<Vec<String>, BuildError> {
     for &dialect in dialects {
-        dialect_files(model, dialect, options, &mut out)?;
+        sql::check_identifiers(model, dialect, &options.schema)?;
     }
-    let manifest = manifest(model, dialects, options, inputs, &out);
-    out.push(Artifact {
+    let plans = Plans::new(model);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let done: Vec<Mutex<Option<std::io::Result<Vec<Entry>>>>> =
+        dialects.iter().map(|_| Mutex::new(None)).collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(dialects.len());
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(&dialect) = dialects.get(i) else {
+                        break;
+                    };
+                    let mut entries = Vec::new();
+                    let result = dialect_files(&plans, dialect, options, &mut |file| {
+                        entries.push(Entry::of(&file));
+                        write(file)
+                    });
+                    if let Ok(mut slot) = done[i].lock() {
+                        *slot = Some(result.map(|()| entries));
+                    }
+                }
+            });
+        }
+    });
+    let mut entries = Vec::new();
+    for slot in done {
+        match slot.into_inner().ok().flatten() {
+            Some(Ok(e)) => entries.extend(e),
+            Some(Err(e)) => return Err(BuildError::Write(e)),
+            None => {
+                return Err(BuildError::Write(std::io::Error::other(
+                    "a build thread failed",
+                )));
+            }
+        }
+    }
+    let manifest = Artifact {
         path: "manifest.json".to_string(),
-        text: manifest,
+        text: manifest(model, dialects, options, inputs, &entries),
         dialect: None,
         metrics: Vec::new(),
-    });
-    Ok(out)
+    };
+    let mut order: Vec<String> = entries.into_iter().map(|e| e.path).collect();
+    order.push(manifest.path.clone());
+    write(manifest).map_err(BuildError::Write)?;
+    Ok(order)
+}
+
+/// What the manifest keeps of a file once it is written.
+struct Entry {
+    path: String,
+    sha256: String,
+    dialect: Option<Dialect>,
+    metrics: Vec<String>,
+}
+
+impl Entry {
+    fn of(file: &Artifact) -> Entry {
+        Entry {
+            path: file.path.clone(),
+            sha256: sha256(&file.text),
+            dialect: file.dialect,
+            metrics: file.metrics.clone(),
+        }
+    }
 }
 
 fn dialect_files(
-    model: &Scorecard,
+    plans: &Plans<'_>,
     dialect: Dialect,
     options: &Options,
-    out: &mut Vec<Artifact>,
-) -> Result<(), RenderError> {
+    emit: &mut dyn FnMut(Artifact) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let model = plans.all.model;
     let dir = dialect.name();
     let file = |path: String, text: String, metrics: Vec<String>| Artifact {
         path: format!("{dir}/{path}"),
@@ -77,80 +188,70 @@ fn dialect_files(
         dialect: Some(dialect),
         metrics,
     };
+    // Identifiers are checked: the statements below cannot fail.
+    let checked = |r: Result<String, RenderError>| r.unwrap_or_default();
     if let Some(prelude) = sql::prelude_sql(model, dialect, options) {
-        out.push(file("00_time_zone.sql".to_string(), prelude?, Vec::new()));
+        emit(file(
+            "00_time_zone.sql".to_string(),
+            checked(prelude),
+            Vec::new(),
+        ))?;
     }
-    let all = Plan::new(model, Selection::All);
-    for stream in all.streams.values() {
-        let text = sql::stream_sql(model, dialect, &stream.name, Bounds::View, options)?;
-        let metrics = metrics_of_stream(&all, &stream.name);
-        out.push(file(format!("sources/{}.sql", stream.name), text, metrics));
-    }
-    for journey in model.journeys.values() {
-        let view = format!("journey_{}", journey.name);
-        let text = sql::metrics_sql(
-            model,
-            dialect,
-            Selection::Journey(&journey.name),
-            Bounds::View,
-            Some(&view),
-            options,
-        )?;
-        out.push(file(
-            format!("journeys/{}.sql", journey.name),
-            text,
-            journey.metrics.clone(),
-        ));
+    for stream in plans.all.streams.values() {
+        let text = sql::stream_statement(plans, dialect, &stream.name, Bounds::View, options);
+        let metrics = metrics_of_stream(&plans.all, &stream.name);
+        emit(file(format!("sources/{}.sql", stream.name), text, metrics))?;
     }
     let every: Vec<String> = model.metrics.keys().cloned().collect();
-    let text = sql::metrics_sql(
-        model,
+    let text = sql::query_sql(
+        &plans.all,
         dialect,
-        Selection::All,
         Bounds::View,
         Some("scorecard"),
         options,
-    )?;
-    out.push(file("scorecard.sql".to_string(), text, every.clone()));
-    out.push(file(
-        "scorecard_pairs.sql".to_string(),
-        sql::pairs_sql(model, dialect, options)?,
-        Vec::new(),
-    ));
-    let text = sql::integrity_sql(
+    );
+    emit(file("scorecard.sql".to_string(), text, every.clone()))?;
+    for journey in model.journeys.values() {
+        let text = sql::journey_view_sql(plans, dialect, &journey.name, options);
+        emit(file(
+            format!("journeys/{}.sql", journey.name),
+            text,
+            journey.metrics.clone(),
+        ))?;
+    }
+    let text = checked(sql::pairs_sql(model, dialect, options));
+    emit(file("scorecard_pairs.sql".to_string(), text, Vec::new()))?;
+    let text = checked(sql::integrity_sql(
         model,
         dialect,
         Bounds::View,
         Some("signal_integrity"),
         options,
-    )?;
-    out.push(file("signal_integrity.sql".to_string(), text, Vec::new()));
-    let text = sql::metrics_sql(
+    ));
+    emit(file("signal_integrity.sql".to_string(), text, Vec::new()))?;
+    let text = sql::query_sql(&plans.all, dialect, Bounds::Parameters, None, options);
+    emit(file("adhoc/scorecard.sql".to_string(), text, every))?;
+    let text = checked(sql::integrity_sql(
         model,
         dialect,
-        Selection::All,
         Bounds::Parameters,
         None,
         options,
-    )?;
-    out.push(file("adhoc/scorecard.sql".to_string(), text, every));
-    let text = sql::integrity_sql(model, dialect, Bounds::Parameters, None, options)?;
-    out.push(file(
+    ));
+    emit(file(
         "adhoc/signal_integrity.sql".to_string(),
         text,
         Vec::new(),
-    ));
-    Ok(())
+    ))
 }
 
+/// The metrics whose counters a stream computes.
 fn metrics_of_stream(plan: &Plan<'_>, stream: &str) -> Vec<String> {
-    // Counter columns are named `<metric>__<role>`.
-    let metrics: indexmap::IndexSet<&str> = plan.streams[stream]
-        .counters
-        .keys()
-        .filter_map(|column| column.rsplit_once("__").map(|(metric, _)| metric))
-        .collect();
-    metrics.into_iter().map(str::to_string).collect()
+    plan.metrics
+        .values()
+        .filter(|m| m.value.cols().iter().any(|c| c.stream == stream))
+        .map(|m| m.metric.name.clone())
+        .collect()
 }
 
 fn manifest(
@@ -158,7 +259,7 @@ fn manifest(
     dialects: &[Dialect],
     options: &Options,
     inputs: &[Input<'_>],
-    files: &[Artifact],
+    files: &[Entry],
 ) -> String {
     let inputs: Vec<_> = inputs
         .iter()
@@ -169,7 +270,7 @@ fn manifest(
         .map(|f| {
             json!({
                 "path": f.path,
-                "sha256": sha256(&f.text),
+                "sha256": f.sha256,
                 "dialect": f.dialect.map(Dialect::name),
                 "metrics": f.metrics,
             })
@@ -188,20 +289,12 @@ fn manifest(
     text
 }
 
-/// The SHA-256 of a text, in hex, computed by the embedded DuckDB (which
-/// scorec links anyway) so that no second hashing library is needed.
+/// The SHA-256 of a text, in hex.
 pub fn sha256(text: &str) -> String {
-    thread_local! {
-        static DB: Option<duckdb::Connection> = duckdb::Connection::open_in_memory().ok();
-    }
-    DB.with(|db| {
-        db.as_ref()
-            .and_then(|db| {
-                db.query_row("SELECT sha256(?)", [text], |row| row.get::<_, String>(0))
-                    .ok()
-            })
-            .unwrap_or_default()
-    })
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The file each metric is declared in, relative to the scorecard folder.

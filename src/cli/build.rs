@@ -6,9 +6,9 @@ use clap::Args;
 use jiff::civil::DateTime;
 
 use super::commands::{exit_code, report};
-use super::fs::{OsFs, write_dir_atomic};
+use super::fs::{OsFs, replace_dir, write_new};
 use super::{EXIT_ERRORS, EXIT_OK, EXIT_USAGE, Format, OutputArgs};
-use crate::build::{self, Input};
+use crate::build::{self, BuildError, Input};
 use crate::check;
 use crate::diagnostic::{self, Diagnostic};
 use crate::load::{self, Loaded};
@@ -176,16 +176,6 @@ pub(super) fn build(args: &BuildArgs) -> u8 {
             text: &f.text,
         })
         .collect();
-    let artifacts = match build::build(&model, &dialects, &options, &inputs) {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("error: {}", e.message);
-            if !e.sql.is_empty() {
-                eprintln!("\n{}", e.sql);
-            }
-            return EXIT_ERRORS;
-        }
-    };
     if let Some(input) = input_inside(&args.out, &loaded) {
         eprintln!(
             "error: cannot write {}: a build replaces that folder as a whole, and it holds the scorecard ({input}); choose another --out",
@@ -193,20 +183,38 @@ pub(super) fn build(args: &BuildArgs) -> u8 {
         );
         return EXIT_USAGE;
     }
-    let files: Vec<(PathBuf, &[u8])> = artifacts
-        .iter()
-        .map(|a| (PathBuf::from(&a.path), a.text.as_bytes()))
-        .collect();
-    if let Err(e) = write_dir_atomic(&args.out, &files) {
-        eprintln!("error: cannot write {}: {e}", args.out.display());
-        return EXIT_USAGE;
-    }
+    // Files are written as they are rendered, into a new folder that
+    // replaces the old one only when the build succeeds.
+    let mut refused = None;
+    let written = replace_dir(&args.out, |staged| {
+        let write =
+            |file: build::Artifact| write_new(&staged.join(&file.path), file.text.as_bytes());
+        match build::build_each(&model, &dialects, &options, &inputs, &write) {
+            Ok(order) => Ok(order.len()),
+            Err(BuildError::Write(e)) => Err(e),
+            Err(BuildError::Render(e)) => {
+                refused = Some(e);
+                Err(std::io::Error::other("refused"))
+            }
+        }
+    });
+    let files = match (written, refused) {
+        (_, Some(e)) => {
+            eprintln!("error: {}", e.message);
+            return EXIT_ERRORS;
+        }
+        (Ok(files), None) => files,
+        (Err(e), None) => {
+            eprintln!("error: cannot write {}: {e}", args.out.display());
+            return EXIT_USAGE;
+        }
+    };
     let names: Vec<&str> = dialects.iter().map(|d| d.name()).collect();
     println!(
         "built `{}` for {}: {} files in {}",
         model.name,
         names.join(", "),
-        artifacts.len(),
+        files,
         args.out.display()
     );
     EXIT_OK
@@ -279,6 +287,10 @@ pub(super) fn sql(args: &SqlArgs) -> u8 {
             view(format!("metric_{item}")).as_deref(),
             &options,
         )
+    } else if model.journeys.contains_key(item) && args.view {
+        // The view `build` writes: the journey's rows of `scorecard`.
+        sql::check_identifiers(&model, dialect, &options.schema)
+            .map(|()| sql::journey_view_sql(&sql::Plans::new(&model), dialect, item, &options))
     } else if model.journeys.contains_key(item) {
         sql::metrics_sql(
             &model,
@@ -333,9 +345,6 @@ pub(super) fn sql(args: &SqlArgs) -> u8 {
         }
         Err(e) => {
             eprintln!("error: {}", e.message);
-            if !e.sql.is_empty() {
-                eprintln!("\n{}", e.sql);
-            }
             EXIT_ERRORS
         }
     }

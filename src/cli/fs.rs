@@ -68,10 +68,36 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
 }
 
 /// Replaces the folder `dir` with exactly `files` (paths relative to it),
-/// all or nothing: the files are written to a new folder beside it, which
-/// then takes the old one's place. A failure leaves the old folder as it
-/// was.
+/// all or nothing; see [`replace_dir`].
 pub fn write_dir_atomic(dir: &Path, files: &[(PathBuf, &[u8])]) -> std::io::Result<()> {
+    replace_dir(dir, |staged| {
+        for (path, contents) in files {
+            write_new(&staged.join(path), contents)?;
+        }
+        Ok(())
+    })
+}
+
+/// Writes a new file into a folder that [`replace_dir`] is filling,
+/// creating its folder. It is not flushed to disk on its own: a build
+/// writes thousands of files, and one `fsync` each took longer than the
+/// build. Readers see the new folder only when it has replaced the old
+/// one, whole.
+pub fn write_new(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    if let Some(p) = path.parent() {
+        std::fs::create_dir_all(p)?;
+    }
+    std::fs::write(path, contents)
+}
+
+/// Replaces the folder `dir` with what `fill` writes into a new folder
+/// beside it (given to `fill`), all or nothing: the new folder takes the
+/// old one's place only when `fill` succeeds. A failure leaves the old
+/// folder as it was and removes the new one.
+pub fn replace_dir<T>(
+    dir: &Path,
+    fill: impl FnOnce(&Path) -> std::io::Result<T>,
+) -> std::io::Result<T> {
     let parent = dir
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -84,22 +110,14 @@ pub fn write_dir_atomic(dir: &Path, files: &[(PathBuf, &[u8])]) -> std::io::Resu
     let staged = parent.join(format!(".{name}.scorec-{}.new", std::process::id()));
     let retired = parent.join(format!(".{name}.scorec-{}.old", std::process::id()));
     let _ = std::fs::remove_dir_all(&staged);
-    let written = (|| {
-        for (path, contents) in files {
-            let target = staged.join(path);
-            if let Some(p) = target.parent() {
-                std::fs::create_dir_all(p)?;
-            }
-            let mut file = std::fs::File::create(&target)?;
-            file.write_all(contents)?;
-            file.sync_all()?;
+    let filled = std::fs::create_dir_all(&staged).and_then(|()| fill(&staged));
+    let value = match filled {
+        Ok(v) => v,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&staged);
+            return Err(e);
         }
-        Ok(())
-    })();
-    if let Err(e) = written {
-        let _ = std::fs::remove_dir_all(&staged);
-        return Err(e);
-    }
+    };
     if dir.exists() {
         if !dir.is_dir() {
             let _ = std::fs::remove_dir_all(&staged);
@@ -123,5 +141,5 @@ pub fn write_dir_atomic(dir: &Path, files: &[(PathBuf, &[u8])]) -> std::io::Resu
             let _ = std::fs::remove_dir_all(&staged);
         })?;
     }
-    Ok(())
+    Ok(value)
 }

@@ -12,6 +12,8 @@ pub mod tz;
 
 use std::fmt::Write as _;
 
+use indexmap::IndexMap;
+
 pub use dialect::Dialect;
 pub use render::{Bounds, RenderError};
 
@@ -62,7 +64,6 @@ pub fn check_identifiers(
                 dialect.name(),
                 dialect.name()
             ),
-            sql: String::new(),
         }),
     }
 }
@@ -102,6 +103,36 @@ pub struct Options {
     pub metric_files: indexmap::IndexMap<String, String>,
 }
 
+/// The plans of a scorecard, made once per build and rendered for every
+/// dialect: the whole scorecard, and the metrics of each source (whose
+/// streams the `counts_<stream>` views compute).
+pub struct Plans<'m> {
+    /// Every metric.
+    pub all: Plan<'m>,
+    by_source: IndexMap<String, Plan<'m>>,
+}
+
+impl<'m> Plans<'m> {
+    /// Plans every statement of a build.
+    pub fn new(model: &'m Scorecard) -> Plans<'m> {
+        let all = Plan::new(model, Selection::All);
+        let mut by_source = IndexMap::new();
+        for stream in all.streams.values() {
+            let source = &stream.source.name;
+            if !by_source.contains_key(source) {
+                by_source.insert(source.clone(), Plan::new(model, Selection::Source(source)));
+            }
+        }
+        Plans { all, by_source }
+    }
+
+    /// The plan of the source a stream reads.
+    fn of_stream(&self, stream: &str) -> Option<&Plan<'m>> {
+        let source = &self.all.streams.get(stream)?.source.name;
+        self.by_source.get(source)
+    }
+}
+
 /// The `scorecard` statement for a selection of metrics.
 pub fn metrics_sql(
     model: &Scorecard,
@@ -112,11 +143,82 @@ pub fn metrics_sql(
     options: &Options,
 ) -> Result<String, RenderError> {
     check_identifiers(model, dialect, &options.schema)?;
-    let plan = Plan::new(model, selection);
+    Ok(query_sql(
+        &Plan::new(model, selection),
+        dialect,
+        bounds,
+        view,
+        options,
+    ))
+}
+
+/// The statement of a plan's metrics in the output shape: a view, or the
+/// ad-hoc query (ordered) when `view` is `None`. The caller has checked the
+/// identifiers for the dialect.
+pub fn query_sql(
+    plan: &Plan<'_>,
+    dialect: Dialect,
+    bounds: Bounds,
+    view: Option<&str>,
+    options: &Options,
+) -> String {
     let ordered = view.is_none();
-    let body = Renderer::new(&plan, dialect, bounds.clone(), &options.schema).query(ordered);
-    let header = header(model, dialect, &plan, &bounds, options);
+    let body = Renderer::new(plan, dialect, bounds.clone(), &options.schema).query(ordered);
+    let header = header(plan.model, dialect, &plan.outputs, &bounds, options);
     statement(dialect, header, body, view, &options.schema)
+}
+
+/// The view `journey_<journey>`: the journey's rows of the `scorecard`
+/// view, with the cohort columns of its metrics.
+pub fn journey_view_sql(
+    plans: &Plans<'_>,
+    dialect: Dialect,
+    journey: &str,
+    options: &Options,
+) -> String {
+    let model = plans.all.model;
+    let d = dialect.sql();
+    let metrics = model
+        .journeys
+        .get(journey)
+        .map_or(&[][..], |j| &j.metrics[..]);
+    let dims: Vec<&String> = plans
+        .all
+        .dims
+        .iter()
+        .filter(|dim| {
+            metrics
+                .iter()
+                .any(|m| model.metrics[m].cohorts.contains(dim))
+        })
+        .collect();
+    let columns: Vec<String> = ["metric", "journey", "bucket", "grouping"]
+        .into_iter()
+        .map(|c| d.ident(c))
+        .chain(dims.iter().map(|c| d.ident(c)))
+        .chain(render::MEASURES.iter().map(|c| d.ident(c)))
+        .collect();
+    let body = format!(
+        "SELECT {}\nFROM {}.{}\nWHERE {} = {}",
+        columns.join(", "),
+        d.ident(&options.schema),
+        d.ident("scorecard"),
+        d.ident("journey"),
+        d.string(journey)
+    );
+    let mut header = header(model, dialect, metrics, &Bounds::View, options);
+    let _ = writeln!(
+        header,
+        "-- The rows of journey `{}` in the `scorecard` view.",
+        one_line(journey)
+    );
+    statement(
+        dialect,
+        header,
+        body,
+        Some(&format!("journey_{journey}")),
+        &options.schema,
+    )
 }
 
 /// The fused aggregation of one stream (a source, or a source with
@@ -129,18 +231,31 @@ pub fn stream_sql(
     options: &Options,
 ) -> Result<String, RenderError> {
     check_identifiers(model, dialect, &options.schema)?;
-    let all = Plan::new(model, Selection::All);
-    let source = all
-        .streams
-        .get(stream)
-        .map_or(stream, |s| s.source.name.as_str());
-    let plan = Plan::new(model, Selection::Source(source));
-    let body = Renderer::new(&plan, dialect, bounds.clone(), &options.schema).stream_query(stream);
-    let mut header = header(model, dialect, &plan, &bounds, options);
-    header.push_str(&format!(
-        "-- The fused aggregation of `{}`: one scan, every counter by bucket and cohort.\n",
+    Ok(stream_statement(
+        &Plans::new(model),
+        dialect,
+        stream,
+        bounds,
+        options,
+    ))
+}
+
+/// [`stream_sql`] from a build's plans, identifiers checked.
+pub fn stream_statement(
+    plans: &Plans<'_>,
+    dialect: Dialect,
+    stream: &str,
+    bounds: Bounds,
+    options: &Options,
+) -> String {
+    let plan = plans.of_stream(stream).unwrap_or(&plans.all);
+    let body = Renderer::new(plan, dialect, bounds.clone(), &options.schema).stream_query(stream);
+    let mut header = header(plan.model, dialect, &plan.outputs, &bounds, options);
+    let _ = writeln!(
+        header,
+        "-- The fused aggregation of `{}`: one scan, every counter by bucket and cohort.",
         one_line(stream)
-    ));
+    );
     statement(
         dialect,
         header,
@@ -161,13 +276,13 @@ pub fn integrity_sql(
     check_identifiers(model, dialect, &options.schema)?;
     let plan = Plan::sources_only(model);
     let body = Renderer::new(&plan, dialect, bounds.clone(), &options.schema).integrity_query();
-    let mut header = header(model, dialect, &Plan::empty(model), &bounds, options);
+    let mut header = header(model, dialect, &[], &bounds, options);
     header.push_str(
         "-- Signal integrity per source and bucket: rows received and kept after\n\
          -- de-duplication, the duplicate ratio, the newest timestamp, and how many\n\
          -- minutes it lags behind the newest timestamp of all sources.\n",
     );
-    statement(dialect, header, body, view, &options.schema)
+    Ok(statement(dialect, header, body, view, &options.schema))
 }
 
 /// The `scorecard_pairs` view: one row per pair side, with owners,
@@ -262,15 +377,15 @@ pub fn pairs_sql(
         rows.push(format!("SELECT {} WHERE 1 = 0", select.join(", ")));
     }
     let body = rows.join("\nUNION ALL\n");
-    let mut header = header(model, dialect, &Plan::empty(model), &Bounds::View, options);
+    let mut header = header(model, dialect, &[], &Bounds::View, options);
     header.push_str("-- Pairs: one row per side, joined to `scorecard` by metric.\n");
-    statement(
+    Ok(statement(
         dialect,
         header,
         body,
         Some("scorecard_pairs"),
         &options.schema,
-    )
+    ))
 }
 
 /// The DuckDB time-zone macros the views call, if the dialect needs them.
@@ -282,31 +397,28 @@ pub fn prelude_sql(
     let sql = dialect
         .sql()
         .prelude(&options.schema, &model.settings.timezone)?;
-    let mut out = header(model, dialect, &Plan::empty(model), &Bounds::View, options);
+    let mut out = header(model, dialect, &[], &Bounds::View, options);
     out.push_str(&format!(
         "-- Time-zone conversion for {}, from scorec's tz database\n-- (transitions {} to {}); the views call these macros.\n",
         model.settings.timezone,
         tz::HORIZON.0,
         tz::HORIZON.1
     ));
-    let mut parts = Vec::new();
-    for statement in sql.split(";\n\n") {
-        match render::finish(dialect, statement) {
-            Ok(s) => parts.push(format!("{s};\n")),
-            Err(e) => return Some(Err(e)),
-        }
-    }
-    out.push_str(&parts.join("\n"));
+    out.push_str(&sql);
+    out.push_str(";\n");
     Some(Ok(out))
 }
 
+/// The header, then the statement: a view of `body`, or `body` itself.
+/// The text is written as rendered: the tests parse every statement of
+/// every dialect with sqlparser (and sqlglot) and run them on engines.
 fn statement(
     dialect: Dialect,
     mut header: String,
     body: String,
     view: Option<&str>,
     schema: &str,
-) -> Result<String, RenderError> {
+) -> String {
     let d = dialect.sql();
     let sql = match view {
         Some(name) => d.create_view(&format!("{}.{}", d.ident(schema), d.ident(name)), &body),
@@ -318,10 +430,9 @@ fn statement(
             body
         }
     };
-    let printed = render::finish(dialect, &sql)?;
-    header.push_str(&printed);
+    header.push_str(&sql);
     header.push_str(";\n");
-    Ok(header)
+    header
 }
 
 /// Text safe inside a `--` comment: one line.
@@ -331,10 +442,12 @@ fn one_line(text: &str) -> String {
         .collect()
 }
 
+/// The comment lines of a statement: what generated it, the dialect and
+/// buckets, the range, and the metrics it returns with their files.
 fn header(
     model: &Scorecard,
     dialect: Dialect,
-    plan: &Plan<'_>,
+    outputs: &[String],
     bounds: &Bounds,
     options: &Options,
 ) -> String {
@@ -359,9 +472,9 @@ fn header(
             ))
         );
     }
-    if !plan.outputs.is_empty() {
+    if !outputs.is_empty() {
         out.push_str("-- Metrics:\n");
-        for name in &plan.outputs {
+        for name in outputs {
             let m = &model.metrics[name];
             let file = options.metric_files.get(name).map_or("", String::as_str);
             let _ = writeln!(

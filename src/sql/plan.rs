@@ -5,6 +5,9 @@
 //! aggregation; cross-source rates and derived metrics are combined after
 //! aggregation.
 
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+
 use indexmap::IndexMap;
 use sqlparser::ast::Expr;
 
@@ -30,6 +33,9 @@ pub struct Plan<'m> {
     pub outputs: Vec<String>,
     /// Cohort dimension columns of the output, in first-seen order.
     pub dims: Vec<String>,
+    /// The column of every counter, by stream and counter: metrics that
+    /// count the same thing share one aggregate.
+    shared: HashMap<(String, Counter<'m>), String>,
 }
 
 /// One read of a source.
@@ -65,7 +71,7 @@ pub struct Stream<'m> {
 }
 
 /// A predicate over a stream's rows.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Pred<'m> {
     /// A user fragment (event or unit filter).
     Sql(&'m Expr),
@@ -76,7 +82,7 @@ pub enum Pred<'m> {
 }
 
 /// An aggregated column of a stream.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Counter<'m> {
     /// Rows (or distinct non-NULL values of a column) where all hold.
     Count {
@@ -131,6 +137,26 @@ impl Group {
             Group::Plain => "counts",
             Group::Windowed => "window_counts",
             Group::Distinct => "distinct_counts",
+        }
+    }
+}
+
+// Fractions are finite (the checker reads them from `p50`..`p99`), so
+// equality is an equivalence and bits are a faithful hash.
+impl Eq for Counter<'_> {}
+
+impl Hash for Counter<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        std::mem::discriminant(self).hash(state);
+        match self {
+            Counter::Count { when, distinct } => (when, distinct).hash(state),
+            Counter::Sum { when, value } => (when, value).hash(state),
+            Counter::Percentile {
+                when,
+                seq,
+                fraction,
+                approximate,
+            } => (when, seq, fraction.to_bits(), approximate).hash(state),
         }
     }
 }
@@ -247,6 +273,26 @@ pub enum ValuePlan<'m> {
     Derived(&'m Arith),
 }
 
+impl ValuePlan<'_> {
+    /// The counters the value reads (none for derived metrics).
+    pub fn cols(&self) -> Vec<&Col> {
+        match self {
+            ValuePlan::Count(c) => vec![c],
+            ValuePlan::Sum { sum, rows } => vec![sum, rows],
+            ValuePlan::Ratio {
+                numerator,
+                denominator,
+            } => vec![numerator, denominator],
+            ValuePlan::Percentile {
+                value,
+                matched,
+                all,
+            } => vec![value, matched, all],
+            ValuePlan::Derived(_) => Vec::new(),
+        }
+    }
+}
+
 /// What to compute: every metric, a journey's, or one metric's.
 #[derive(Clone, Copy, Debug)]
 pub enum Selection<'a> {
@@ -279,6 +325,7 @@ impl<'m> Plan<'m> {
             metrics: IndexMap::new(),
             outputs: Vec::new(),
             dims: Vec::new(),
+            shared: HashMap::new(),
         }
     }
 
@@ -302,6 +349,7 @@ impl<'m> Plan<'m> {
             metrics: IndexMap::new(),
             outputs: outputs.clone(),
             dims: Vec::new(),
+            shared: HashMap::new(),
         };
         for name in &outputs {
             plan.add_metric(name);
@@ -625,12 +673,21 @@ impl<'m> Plan<'m> {
         })
     }
 
-    /// Adds a counter named after the metric and its role.
+    /// Adds a counter named after the metric and its role, or finds the
+    /// same counter that an earlier metric added to the stream.
     fn counter(&mut self, metric: &Metric, stream: &str, role: &str, counter: Counter<'m>) -> Col {
-        let column = format!("{}__{role}", metric.name);
-        self.streams[stream]
-            .counters
-            .insert(column.clone(), counter);
+        let key = (stream.to_string(), counter);
+        let column = match self.shared.get(&key) {
+            Some(column) => column.clone(),
+            None => {
+                let column = format!("{}__{role}", metric.name);
+                self.streams[stream]
+                    .counters
+                    .insert(column.clone(), key.1.clone());
+                self.shared.insert(key, column.clone());
+                column
+            }
+        };
         Col {
             stream: stream.to_string(),
             column,

@@ -58,6 +58,20 @@ pub fn offsets(zone: &str, from: Timestamp, to: Timestamp) -> Offsets {
     }
 }
 
+/// Whether every UTC hour lies in one wall-clock hour of `zone` between
+/// two instants (the whole [`HORIZON`] for `None`): every offset is whole
+/// hours and every transition falls on a UTC hour. Then the bucket of a
+/// UTC hour's start is the bucket of every instant in it, and counts can
+/// be summed by UTC hour first (`streams.rs`).
+pub fn whole_hours(zone: &str, span: Option<(Timestamp, Timestamp)>) -> bool {
+    let (from, to) = span.unwrap_or_else(horizon);
+    let o = offsets(zone, from, to);
+    o.initial % 3600 == 0
+        && o.transitions
+            .iter()
+            .all(|(at, offset)| offset % 3600 == 0 && at.as_second() % 3600 == 0)
+}
+
 /// The instant bounds of the horizon.
 pub fn horizon() -> (Timestamp, Timestamp) {
     let at = |year: i16| {
@@ -171,6 +185,22 @@ mod tests {
                 (ts("2026-10-25T03:00:00Z"), 3600)
             ]
         );
+    }
+
+    #[test]
+    fn whole_hour_zones() {
+        assert!(whole_hours("Europe/Berlin", None));
+        assert!(whole_hours("America/New_York", None));
+        assert!(whole_hours("UTC", None));
+        // +05:30, and +09:30 / +10:30 with DST.
+        assert!(!whole_hours("Asia/Kolkata", None));
+        assert!(!whole_hours("Australia/Adelaide", None));
+        // Nepal moved from +05:30 to +05:45 in 1986, before the horizon;
+        // both are off the hour.
+        assert!(!whole_hours("Asia/Kathmandu", None));
+        // Lord Howe shifts by half an hour in summer.
+        let y2026 = (ts("2026-01-01T00:00:00Z"), ts("2027-01-01T00:00:00Z"));
+        assert!(!whole_hours("Australia/Lord_Howe", Some(y2026)));
     }
 
     #[test]

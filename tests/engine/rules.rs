@@ -132,7 +132,7 @@ impl Case {
             None,
             &options(),
         )
-        .unwrap_or_else(|e| panic!("{}: {}\n{}", self.rule, e.message, e.sql))
+        .unwrap_or_else(|e| panic!("{}: {}", self.rule, e.message))
     }
 
     /// The ad-hoc form with its parameters set first (DuckDB variables,
@@ -146,7 +146,7 @@ impl Case {
             None,
             &options(),
         )
-        .unwrap_or_else(|e| panic!("{}: {}\n{}", self.rule, e.message, e.sql));
+        .unwrap_or_else(|e| panic!("{}: {}", self.rule, e.message));
         let (start, end) = (sql_time(self.start), sql_time(self.end));
         let as_of = self.as_of.map(sql_time);
         match dialect {
@@ -174,7 +174,7 @@ impl Case {
     /// and read over the case's range.
     fn view(&self, model: &Scorecard, dialect: Dialect) -> String {
         let files = scorec::build::build(model, &[dialect], &options(), &[])
-            .unwrap_or_else(|e| panic!("{}: {}\n{}", self.rule, e.message, e.sql));
+            .unwrap_or_else(|e| panic!("{}: {}", self.rule, e.message));
         let file = |name: &str| {
             let path = format!("{}/{name}", dialect.name());
             files
@@ -217,7 +217,7 @@ impl Case {
 fn prelude(model: &Scorecard, dialect: Dialect) -> String {
     match sql::prelude_sql(model, dialect, &options()) {
         Some(Ok(text)) => text,
-        Some(Err(e)) => panic!("{}\n{}", e.message, e.sql),
+        Some(Err(e)) => panic!("{}", e.message),
         None => String::new(),
     }
 }
@@ -316,7 +316,7 @@ impl Integrity {
             as_of: None,
         };
         sql::integrity_sql(&model(self.fixture), dialect, bounds, None, &options())
-            .unwrap_or_else(|e| panic!("integrity: {}\n{}", e.message, e.sql))
+            .unwrap_or_else(|e| panic!("integrity: {}", e.message))
     }
 
     fn check(&self, rows: &Rows) -> Result<(), String> {

@@ -76,7 +76,7 @@ pub(crate) fn scorecard_sql(model: &Scorecard, dialect: Dialect, range: &Range) 
         None,
         &options(),
     )
-    .unwrap_or_else(|e| panic!("{}\n{}", e.message, e.sql))
+    .unwrap_or_else(|e| panic!("{}", e.message))
 }
 
 pub(crate) fn oracle_rows(model: &Scorecard, range: &Range) -> Vec<super::Row> {

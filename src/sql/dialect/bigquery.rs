@@ -39,6 +39,11 @@ impl SqlDialect for BigQuery {
         format!("TIMESTAMP({local}, {})", self.string(&zone.name))
     }
 
+    fn utc_hour(&self, utc: &str) -> String {
+        // UTC instants are TIMESTAMPs; DATETIME_TRUNC is for wall clocks.
+        format!("TIMESTAMP_TRUNC({utc}, HOUR)")
+    }
+
     fn truncate(&self, grain: Grain, local: &str) -> String {
         let part = match grain {
             Grain::Hour => "HOUR",

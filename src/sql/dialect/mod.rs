@@ -217,6 +217,11 @@ pub trait SqlDialect: Sync {
         format!("date_trunc({}, {local})", self.string(grain_word(grain)))
     }
 
+    /// The start of the UTC hour of a UTC instant.
+    fn utc_hour(&self, utc: &str) -> String {
+        self.truncate(Grain::Hour, utc)
+    }
+
     /// A timestamp plus a number of seconds.
     fn add_seconds(&self, ts: &str, seconds: i64, _clock: Clock) -> String {
         if seconds < 0 {

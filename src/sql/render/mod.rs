@@ -16,11 +16,12 @@
 //! | `buckets`, `<stream>__dense` | every bucket × every cohort seen, zeros where nothing happened |
 //! | `<metric>__values` | one metric's rows in the output shape |
 //!
-//! The assembled text is parsed with sqlparser in the dialect (it must be
-//! exactly one statement) and printed from the AST, so every file scorec
-//! writes is an AST that sqlparser printed. The pieces are identifiers and
-//! literals quoted by the dialect, and user fragments re-emitted from their
-//! parsed form; no text a user wrote is pasted.
+//! The pieces are identifiers and literals quoted by the dialect, and user
+//! fragments re-emitted from their parsed form; no text a user wrote is
+//! pasted. The text is written as assembled (parsing every statement of a
+//! large scorecard again would cost more than rendering it); the tests
+//! parse every statement of every dialect with sqlparser and sqlglot, and
+//! run them on real engines.
 
 mod dense;
 pub(crate) mod expr;
@@ -28,8 +29,9 @@ mod metrics;
 mod streams;
 mod windows;
 
+pub(crate) use metrics::MEASURES;
+
 use jiff::civil::DateTime;
-use sqlparser::parser::{Parser, ParserOptions};
 
 use crate::model::{Grain, WeekStart};
 use crate::sql::dialect::{Clock, Dialect, SqlDialect};
@@ -62,17 +64,19 @@ pub(crate) struct Renderer<'p, 'm> {
     pub(crate) d: &'static dyn SqlDialect,
     pub(crate) zone: Zone,
     pub(crate) bounds: Bounds,
+    /// Plain counters are summed by UTC hour before the bucket is
+    /// computed: the zone's offsets are whole hours over the statement's
+    /// span ([`tz::whole_hours`]).
+    hourly: bool,
     ctes: Vec<(String, String)>,
 }
 
-/// A rendering failure: generated SQL that sqlparser does not accept in
-/// the dialect. Always a bug in scorec, reported with the text.
+/// A scorecard that cannot be written in a dialect (a name the dialect
+/// would read differently).
 #[derive(Debug)]
 pub struct RenderError {
     /// What went wrong.
     pub message: String,
-    /// The statement as assembled.
-    pub sql: String,
 }
 
 impl<'p, 'm> Renderer<'p, 'm> {
@@ -99,6 +103,7 @@ impl<'p, 'm> Renderer<'p, 'm> {
                 macro_schema: macro_schema.to_string(),
             },
             bounds,
+            hourly: tz::whole_hours(&settings.timezone, span),
             ctes: Vec::new(),
         }
     }
@@ -317,37 +322,4 @@ fn literal_span(
         ))
         .ok()?;
     Some((from, to))
-}
-
-/// Parses `sql` in the dialect (it must be exactly one statement) and
-/// prints it from the AST. Literals are kept as written (no unescaping):
-/// sqlparser prints a string by doubling quotes only, which would undo the
-/// backslash escapes of BigQuery, Snowflake, Databricks, Redshift and
-/// ClickHouse.
-pub fn finish(dialect: Dialect, sql: &str) -> Result<String, RenderError> {
-    let parser = dialect.parser();
-    let error = |e: sqlparser::parser::ParserError| RenderError {
-        message: format!("generated {} SQL does not parse: {e}", dialect.name()),
-        sql: sql.to_string(),
-    };
-    let statements = Parser::new(&*parser)
-        .with_options(
-            ParserOptions::new()
-                .with_trailing_commas(parser.supports_trailing_commas())
-                .with_unescape(false),
-        )
-        .try_with_sql(sql)
-        .and_then(|mut p| p.parse_statements())
-        .map_err(error)?;
-    match statements.as_slice() {
-        [one] => Ok(format!("{one:#}")),
-        _ => Err(RenderError {
-            message: format!(
-                "generated {} SQL holds {} statements, not one",
-                dialect.name(),
-                statements.len()
-            ),
-            sql: sql.to_string(),
-        }),
-    }
 }

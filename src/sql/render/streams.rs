@@ -408,8 +408,61 @@ impl Renderer<'_, '_> {
         format!("GROUPING SETS ({})", sets.join(", "))
     }
 
+    /// `<stream>__hourly`: the plain counters by UTC hour and cohort, then
+    /// each hour's bucket. One cheap aggregation over every row, so that
+    /// the bucket (a time-zone conversion) and the grouping sets are
+    /// computed over hours, not rows.
+    fn hourly(&mut self, stream: &Stream<'_>, rows: &str) -> String {
+        let r = Some("r");
+        let hour = self.d.utc_hour(&self.col("r", "sc_ts"));
+        let dims: Vec<String> = stream.dims.iter().map(|dim| self.col("r", dim)).collect();
+        let mut select = vec![format!("{hour} AS {}", self.id("sc_hour"))];
+        select.extend(dims.iter().cloned());
+        for (column, counter) in stream
+            .counters
+            .iter()
+            .filter(|(_, c)| c.group() == Group::Plain)
+        {
+            let value = match counter {
+                Counter::Sum { when, value } => format!(
+                    "sum(CASE WHEN {} THEN {} END)",
+                    self.preds(stream, when, r),
+                    expr::render(self.d, value, Some(&self.id("r")))
+                ),
+                _ => format!(
+                    "count(CASE WHEN {} THEN 1 END)",
+                    self.preds(stream, counter.when(), r)
+                ),
+            };
+            select.push(format!("{value} AS {}", self.id(column)));
+        }
+        let group_by: Vec<String> = std::iter::once(hour).chain(dims).collect();
+        let name = format!("{}__hourly", stream.name);
+        let body = format!(
+            "SELECT *,\n{} AS {}\nFROM (SELECT {}\nFROM {} AS {}\nGROUP BY {}) AS {}",
+            self.bucket_of(&self.id("sc_hour")),
+            self.id("sc_bucket"),
+            select.join(",\n"),
+            self.id(rows),
+            self.id("r"),
+            group_by.join(", "),
+            self.id("h")
+        );
+        self.cte(&name, body);
+        name
+    }
+
     /// `<stream>__counts`: every counter of the stream in one aggregation.
     fn counts(&mut self, stream: &Stream<'_>, rows: &str, group: Group) {
+        // Plain counters add up by hour first where the zone allows it.
+        let hourly = group == Group::Plain && self.hourly;
+        let hourly_rows;
+        let rows = if hourly {
+            hourly_rows = self.hourly(stream, rows);
+            hourly_rows.as_str()
+        } else {
+            rows
+        };
         // Every column is qualified with the row alias: ClickHouse resolves
         // a bare name to a select alias of the same name first.
         let d = self.d;
@@ -424,6 +477,7 @@ impl Renderer<'_, '_> {
         select.extend(dims);
         for (column, counter) in stream.counters.iter().filter(|(_, c)| c.group() == group) {
             let value = match counter {
+                _ if hourly => format!("sum({})", self.col("r", column)),
                 Counter::Count { when, distinct } => {
                     let when = self.preds(stream, when, r);
                     match distinct {

@@ -406,6 +406,26 @@ pub(super) const CASES: &[Case] = &[
         attempts  2026-04-01  overall   1      1          -            1       false
         ",
     },
+    // Asia/Kolkata (+05:30): local midnight is 18:30 UTC. 03-01 18:29:59
+    // UTC is 03-01 23:59:59 (before the range); 18:30 and 18:45 are 03-02
+    // 00:00 and 00:15 (risky: k2 only); 03-02 18:29 is 03-02 23:59; 18:30
+    // is 03-03 00:00 (risky). The watermark is 03-03 17:30 local, so 03-03
+    // is incomplete.
+    Case {
+        rule: "11 time zone: offset off the hour",
+        fixture: "zone_half_hour",
+        start: "2026-03-02",
+        end: "2026-03-04",
+        as_of: None,
+        view: true,
+        expected: "
+        metric      bucket      grouping  value  numerator  denominator  sample  incomplete
+        attempts    2026-03-02  overall   3      3          -            3       false
+        attempts    2026-03-03  overall   1      1          -            1       true
+        risky_rate  2026-03-02  overall   0.3333333333333333  1  3       3       false
+        risky_rate  2026-03-03  overall   1      1          1            1       true
+        ",
+    },
     // Cases on 03-10 with the device of the user's latest login_success at
     // or before them within 2 days:
     //   c1 u1 12:00, 10.00: desktop (11:00; not 03-09 mobile, not the 13:00
