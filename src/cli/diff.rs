@@ -91,7 +91,11 @@ struct Read {
 pub(super) fn diff(args: &DiffArgs) -> u8 {
     let (old, new) = match read_both(args) {
         Ok(x) => x,
-        Err(message) => {
+        Err(Problem::Usage(message)) => {
+            eprintln!("error: {message}");
+            return EXIT_USAGE;
+        }
+        Err(Problem::Git(message)) => {
             let d = Diagnostic::new(codes::GIT_FAILED, message)
                 .with_help("name a commit, branch or tag (`git log --oneline` lists them), or compare two folders with --paths");
             eprint!(
@@ -205,14 +209,28 @@ pub(super) fn diff(args: &DiffArgs) -> u8 {
     }
 }
 
+/// Why the versions could not be read.
+enum Problem {
+    /// The arguments do not name two versions.
+    Usage(String),
+    /// git could not read a repository or revision.
+    Git(String),
+}
+
+impl From<String> for Problem {
+    fn from(message: String) -> Problem {
+        Problem::Git(message)
+    }
+}
+
 /// Reads and checks both versions.
-fn read_both(args: &DiffArgs) -> Result<(Read, Read), String> {
+fn read_both(args: &DiffArgs) -> Result<(Read, Read), Problem> {
     if args.paths {
         let [old, new] = args.args.as_slice() else {
-            return Err(format!(
-                "--paths compares two folders; {} given",
+            return Err(Problem::Usage(format!(
+                "--paths compares two folders or root files (`scorec diff --paths OLD NEW`); {} given",
                 args.args.len()
-            ));
+            )));
         };
         let read = |p: &String| {
             let path = PathBuf::from(p);
@@ -230,7 +248,7 @@ fn read_both(args: &DiffArgs) -> Result<(Read, Read), String> {
         [first, second] if Path::new(first).exists() => (first.as_str(), second.as_str(), None),
         [old, new] => (".", old.as_str(), Some(new.as_str())),
         [path, old, new] => (path.as_str(), old.as_str(), Some(new.as_str())),
-        _ => return Err("give `[PATH] OLD [NEW]`".to_string()),
+        _ => return Err(Problem::Usage("give `[PATH] OLD [NEW]`".to_string())),
     };
     let repo = Repo::discover()?;
     let inside = repo.relative(Path::new(path))?;
@@ -239,7 +257,7 @@ fn read_both(args: &DiffArgs) -> Result<(Read, Read), String> {
     } else {
         inside.clone()
     };
-    let at = |revision: &str| -> Result<Read, String> {
+    let at = |revision: &str| -> Result<Read, Problem> {
         let commit = repo.commit(revision)?;
         let tree = TreeFs::read(&repo, &commit, &inside)?;
         let label = VersionLabel {

@@ -636,7 +636,13 @@ impl<'a> Differ<'a> {
             f(Category::Threshold, "min_sample"),
             o.min_sample.map_or("none".into(), |m| m.to_string()),
             n.min_sample.map_or("none".into(), |m| m.to_string()),
-            classify::min_sample(floor(o, self.o), floor(n, self.n)),
+            // A scorecard default that moves under an unset journey value is
+            // reported once, on the scorecard.
+            if o.min_sample == n.min_sample {
+                None
+            } else {
+                classify::min_sample(floor(o, self.o), floor(n, self.n))
+            },
             vec![],
             at,
         );

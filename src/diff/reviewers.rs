@@ -17,6 +17,7 @@
 
 use serde::Serialize;
 
+use super::compare::{events_of, sources_of};
 use super::{Category, Change, Effect, Item};
 use crate::model::{Role, Scorecard, Tier};
 
@@ -115,13 +116,23 @@ fn journeys(old: &Scorecard, new: &Scorecard, change: &Change) -> Vec<String> {
                 }
             }
         }
-        // An unused source or event concerns no journey yet; a used one
-        // cannot be removed without its metrics, which are reported.
-        Item::Source(_) | Item::Event(_)
-            if matches!(
-                change.category,
-                Category::Added | Category::Removed | Category::Renamed
-            ) => {}
+        // A source or event concerns the journeys of the metrics that read
+        // it, in either version.
+        Item::Source(name) | Item::Event(name) => {
+            let source = matches!(change.item, Item::Source(_));
+            for m in [new, old] {
+                for metric in m.metrics.values() {
+                    let reads = if source {
+                        sources_of(metric).contains(name)
+                    } else {
+                        events_of(metric).contains(name)
+                    };
+                    if reads {
+                        push(&metric.journey);
+                    }
+                }
+            }
+        }
         _ => {
             for metric in &change.breaks_history {
                 for m in [new, old] {
@@ -186,14 +197,26 @@ fn add(out: &mut Vec<Reviewer>, role: Role, owner: Option<String>, journey: &str
     }
 }
 
-/// `loosened threshold: pair `sign_in_health` experience warn`.
+/// `loosened threshold: pair `sign_in_health` experience warn`, `removed
+/// (loosened): pair `recovery_health``.
 pub fn reason(change: &Change) -> String {
+    let whole = matches!(
+        change.category,
+        Category::Added | Category::Removed | Category::Renamed
+    );
     let mut text = String::new();
-    if let Some(effect) = change.effect {
-        text.push_str(effect.as_str());
-        text.push(' ');
+    match change.effect {
+        Some(effect) if whole => {
+            text.push_str(change.category.as_str());
+            text.push_str(&format!(" ({})", effect.as_str()));
+        }
+        Some(effect) => {
+            text.push_str(effect.as_str());
+            text.push(' ');
+            text.push_str(change.category.as_str());
+        }
+        None => text.push_str(change.category.as_str()),
     }
-    text.push_str(change.category.as_str());
     text.push_str(&format!(
         ": {} `{}`",
         change.item.kind(),

@@ -5,6 +5,7 @@
 use serde_json::json;
 
 use super::Context;
+use crate::diff::impact::FileStatus;
 use crate::diff::{Effect, Report, failing};
 
 /// The version of the JSON schema.
@@ -14,6 +15,13 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub fn json(report: &Report, cx: &Context) -> String {
     let failing = failing(&report.changes, &cx.fail_on);
     let files: usize = report.impact.artifacts.iter().map(|s| s.files.len()).sum();
+    let statements: usize = report
+        .impact
+        .artifacts
+        .iter()
+        .flat_map(|s| &s.files)
+        .filter(|f| f.status != FileStatus::HeaderOnly)
+        .count();
     let value = json!({
         "schema_version": SCHEMA_VERSION,
         "scorecard": cx.scorecard,
@@ -28,6 +36,7 @@ pub fn json(report: &Report, cx: &Context) -> String {
             "signal": report.signal_changes(),
             "history_breaks": report.impact.history_breaks.len(),
             "files_differ": files,
+            "statements_differ": statements,
         },
         "changes": report.changes,
         "impact": report.impact,

@@ -136,9 +136,13 @@ fn impact(out: &mut String, p: &Paint, report: &Report) {
         let statements = set.files.len() - header;
         let _ = writeln!(
             out,
-            "  {}: {statements} file{} differ, {header} only in the generated header, {} unchanged",
+            "  {}: {statements} file{} (and {header} in the generated header only), {} unchanged",
             set.kind,
-            if statements == 1 { "" } else { "s" },
+            if statements == 1 {
+                " differs"
+            } else {
+                "s differ"
+            },
             set.unchanged
         );
         for (path, status, dialects) in files_by_path(set) {
