@@ -14,7 +14,7 @@
 //! **changed**.
 
 use super::Effect;
-use crate::syntax::ast::{Bound, CmpOp, QuantityUnit, Threshold};
+use crate::syntax::ast::{Bound, CmpOp, Direction, QuantityUnit, Threshold};
 
 /// The effect of replacing one optional bound with another; `None` when
 /// both breach on exactly the same values.
@@ -144,43 +144,67 @@ fn bound(old: &Bound, new: &Bound) -> Option<Effect> {
             (false, false) => Some(Effect::Changed),
         };
     }
-    match (old, new) {
-        (
-            Bound::Relative {
-                direction: od,
-                amount: oa,
-                baseline: ob,
-                baseline_min_sample: om,
-            },
-            Bound::Relative {
-                direction: nd,
-                amount: na,
-                baseline: nb,
-                baseline_min_sample: nm,
-            },
-        ) if od == nd && same_kind(oa.unit, na.unit) => {
-            let amount = match na.value().total_cmp(&oa.value()) {
+    match (relative(old), relative(new)) {
+        // Relative amounts compare only in the same terms: `%` of the
+        // baseline, or percentage points.
+        (Some(o), Some(n)) if o.direction == n.direction && o.unit == n.unit => {
+            let amount = match n.amount.total_cmp(&o.amount) {
                 std::cmp::Ordering::Equal => None,
                 // A larger change is needed before it breaches.
                 std::cmp::Ordering::Greater => Some(Effect::Loosened),
                 std::cmp::Ordering::Less => Some(Effect::Tightened),
             };
             // Another baseline window is neither tighter nor looser.
-            let window = (ob.node != nb.node).then_some(Effect::Changed);
-            let sample = count(
-                om.as_ref().map_or(0, |m| m.node),
-                nm.as_ref().map_or(0, |m| m.node),
-            );
+            let window = (o.baseline != n.baseline).then_some(Effect::Changed);
+            let sample = count(o.baseline_min_sample, n.baseline_min_sample);
             combine(combine(amount, sample), window)
         }
         _ => Some(Effect::Changed),
     }
 }
 
-/// Relative amounts compare only in the same terms: `%` of the baseline,
-/// or percentage points.
-fn same_kind(a: QuantityUnit, b: QuantityUnit) -> bool {
-    a == b
+/// The parts of a relative bound (`drops 20% vs 28d`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Relative {
+    direction: Direction,
+    unit: QuantityUnit,
+    amount: f64,
+    baseline: u64,
+    baseline_min_sample: u64,
+}
+
+fn relative(b: &Bound) -> Option<Relative> {
+    match b {
+        Bound::Relative {
+            direction,
+            amount,
+            baseline,
+            baseline_min_sample,
+        } => Some(Relative {
+            direction: *direction,
+            unit: amount.unit,
+            amount: amount.value(),
+            baseline: baseline.node.seconds,
+            baseline_min_sample: baseline_min_sample.as_ref().map_or(0, |m| m.node),
+        }),
+        _ => None,
+    }
+}
+
+/// Whether two bounds differ only in the baseline window they compare with.
+pub fn only_baseline(old: &Threshold, new: &Threshold) -> bool {
+    let windows = |t: &Threshold| t.windows.as_ref().map(|w| w.node);
+    match (relative(&old.bound), relative(&new.bound)) {
+        (Some(o), Some(n)) => {
+            o.baseline != n.baseline
+                && Relative {
+                    baseline: n.baseline,
+                    ..o
+                } == n
+                && windows(old) == windows(new)
+        }
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -253,6 +277,27 @@ mod tests {
             ),
             Some(Effect::Loosened)
         );
+    }
+
+    #[test]
+    fn a_baseline_change_alone() {
+        assert!(only_baseline(
+            &t("drops 20% vs 28d"),
+            &t("drops 20% vs 14d")
+        ));
+        assert!(!only_baseline(
+            &t("drops 20% vs 28d"),
+            &t("drops 30% vs 14d")
+        ));
+        assert!(!only_baseline(
+            &t("drops 20% vs 28d"),
+            &t("drops 20% vs 28d")
+        ));
+        assert!(!only_baseline(
+            &t("drops 20% vs 28d"),
+            &t("drops 20% vs 14d for 2 windows")
+        ));
+        assert!(!only_baseline(&t("< 95%"), &t("< 90%")));
     }
 
     #[test]

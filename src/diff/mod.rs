@@ -7,8 +7,12 @@
 //! | file | owns |
 //! |---|---|
 //! | `renames.rs` | pairing removed and added items that are the same thing under a new name |
-//! | `compare.rs` | settings, tiers, sources, events, journeys and metrics, field by field |
+//! | `compare.rs` | the walk in reading order; settings, tier policies and journeys, field by field |
+//! | `sources.rs` | sources and events (signal definitions, signal-integrity bounds) |
+//! | `metrics.rs` | metrics: formula, side, good direction, min_sample, attribution, cohorts |
 //! | `pairs.rs` | pairs (thresholds, cohort overrides, trade-offs, actions, mappings) and control changes |
+//! | `refs.rs` | the events and sources a metric reads |
+//! | `canon.rs` | span-free text of items, for rename detection and for old and new values |
 //! | `classify.rs` | whether a threshold, min_sample or tier change is tightened or loosened |
 //! | `reviewers.rs` | who must review, from the ownership split and the tier policies |
 //! | `impact.rs` | which generated files change (SQL today; alert rules are another artifact set) and which metrics' history breaks |
@@ -18,10 +22,13 @@ mod canon;
 pub mod classify;
 mod compare;
 pub mod impact;
+mod metrics;
 mod pairs;
+mod refs;
 mod renames;
 pub mod render;
 pub mod reviewers;
+mod sources;
 
 use std::path::Path;
 

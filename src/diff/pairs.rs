@@ -2,85 +2,35 @@
 //! actions, mappings) and control changes.
 
 use super::classify;
-use super::compare::{Differ, Field};
+use super::compare::{Differ, Field, fields};
 use super::{Category, Effect, Item, Location};
 use crate::model::{CohortOverride, ControlChange, Pair, PairSide};
-use crate::syntax::ast::{Bound, Threshold, Tradeoff};
+use crate::syntax::ast::{Threshold, Tradeoff};
 use crate::syntax::print_expr;
 
 fn bound_text(t: Option<&Threshold>) -> String {
     t.map_or_else(|| "none".to_string(), print_expr::threshold)
 }
 
-/// Whether two bounds differ only in the baseline window they compare with.
-fn only_baseline(o: &Threshold, n: &Threshold) -> bool {
-    match (&o.bound, &n.bound) {
-        (
-            Bound::Relative {
-                direction: od,
-                amount: oa,
-                baseline: ob,
-                baseline_min_sample: om,
-            },
-            Bound::Relative {
-                direction: nd,
-                amount: na,
-                baseline: nb,
-                baseline_min_sample: nm,
-            },
-        ) => {
-            od == nd
-                && oa.unit == na.unit
-                && oa.value() == na.value()
-                && ob.node != nb.node
-                && om.as_ref().map(|m| m.node) == nm.as_ref().map(|m| m.node)
-                && o.windows.as_ref().map(|w| w.node) == n.windows.as_ref().map(|w| w.node)
-        }
-        _ => false,
-    }
-}
-
 impl Differ<'_> {
     pub(super) fn pair(&mut self, journey: &str, name: &str) {
         let item = Item::Pair(name.to_string());
-        let (o, n) = match (self.o.pairs.get(name), self.n.pairs.get(name)) {
-            (Some(o), Some(n)) => (o, n),
-            // Adding a pair adds bounds; removing one removes them.
-            (None, Some(n)) if n.journey == journey => {
-                let at = self.at_new(n.span);
-                self.whole(
-                    Some(journey),
-                    item,
-                    Category::Added,
-                    Some(Effect::Tightened),
-                    at,
-                );
-                return;
-            }
-            (Some(o), None) if o.journey == journey => {
-                let at = self.at_removed(journey, o.span);
-                self.whole(
-                    Some(journey),
-                    item,
-                    Category::Removed,
-                    Some(Effect::Loosened),
-                    at,
-                );
-                return;
-            }
-            _ => return,
-        };
-        if n.journey != journey {
+        let both = (self.o.pairs.get(name), self.n.pairs.get(name));
+        if both.1.or(both.0).map(|p| p.journey.as_str()) != Some(journey) {
             return;
         }
-        let at = self.at_new(n.span);
-        self.renamed(&self.renames.pairs, Some(journey), item.clone(), at.clone());
-        let f = |category, field: &str| Field {
-            journey: Some(journey),
-            item: item.clone(),
-            category,
-            field: field.to_string(),
+        // Adding a pair adds bounds; removing one removes them.
+        let Some((o, n, at)) = self.present(
+            both,
+            Some(journey),
+            &item,
+            |p: &Pair| p.span,
+            &self.renames.pairs,
+            (Some(Effect::Tightened), Some(Effect::Loosened)),
+        ) else {
+            return;
         };
+        let f = fields(Some(journey), &item);
         self.field(
             f(Category::Interpretation, "journey"),
             o.journey.clone(),
@@ -140,12 +90,7 @@ impl Differ<'_> {
         pair: &Pair,
     ) {
         let pair_at = self.at_new(pair.span);
-        let f = |category, field: &str| Field {
-            journey: Some(journey),
-            item: item.clone(),
-            category,
-            field: field.to_string(),
-        };
+        let f = fields(Some(journey), item);
         self.field(
             f(Category::Interpretation, &format!("{side} metric")),
             o.metric.clone(),
@@ -253,7 +198,7 @@ impl Differ<'_> {
             return;
         };
         if let (Some(o), Some(n)) = (o, n)
-            && only_baseline(o, n)
+            && classify::only_baseline(o, n)
         {
             f.category = Category::Baseline;
         }
@@ -319,36 +264,21 @@ impl Differ<'_> {
     pub(super) fn control_change(&mut self, journey: &str, name: &str) {
         let item = Item::ControlChange(name.to_string());
         let first = |c: &ControlChange| c.journeys.first().cloned().unwrap_or_default();
-        let (o, n) = match (self.o.changes.get(name), self.n.changes.get(name)) {
-            (Some(o), Some(n)) => (o, n),
-            (None, Some(n)) if first(n) == journey => {
-                let at = self.at_new(n.span);
-                self.whole(Some(journey), item, Category::Added, None, at);
-                return;
-            }
-            (Some(o), None) if first(o) == journey => {
-                let at = self.at_removed(journey, o.span);
-                self.whole(Some(journey), item, Category::Removed, None, at);
-                return;
-            }
-            _ => return,
-        };
-        if first(n) != journey {
+        let both = (self.o.changes.get(name), self.n.changes.get(name));
+        if both.1.or(both.0).map(first).as_deref() != Some(journey) {
             return;
         }
-        let at = self.at_new(n.span);
-        self.renamed(
-            &self.renames.changes,
+        let Some((o, n, at)) = self.present(
+            both,
             Some(journey),
-            item.clone(),
-            at.clone(),
-        );
-        let f = |category, field: &str| Field {
-            journey: Some(journey),
-            item: item.clone(),
-            category,
-            field: field.to_string(),
+            &item,
+            |c: &ControlChange| c.span,
+            &self.renames.changes,
+            (None, None),
+        ) else {
+            return;
         };
+        let f = fields(Some(journey), &item);
         let opt = |x: Option<String>| x.unwrap_or_else(|| "none".to_string());
         let compare = |c: &ControlChange| match &c.compare {
             None => "none".to_string(),

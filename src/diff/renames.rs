@@ -10,7 +10,8 @@
 use indexmap::IndexMap;
 
 use super::canon::{fingerprint, similarity};
-use crate::model::{Comparison, MetricKind, Scorecard, Unit};
+use super::refs::{self, Ref};
+use crate::model::{Comparison, MetricKind, Scorecard};
 use crate::syntax::ast::Arith;
 
 /// Two definitions at least this alike (share of canonical lines) are the
@@ -48,12 +49,15 @@ impl Renames {
 
 /// Finds the renames between two models.
 pub(super) fn detect(old: &Scorecard, new: &Scorecard) -> Renames {
-    let mut r = Renames::default();
-    r.sources = matches(&old.sources, &new.sources, |s| {
-        let mut s = s.clone();
-        s.name.clear();
-        fingerprint(&s)
-    });
+    // Each kind is matched on the old model with the renames found so far.
+    let mut r = Renames {
+        sources: matches(&old.sources, &new.sources, |s| {
+            let mut s = s.clone();
+            s.name.clear();
+            fingerprint(&s)
+        }),
+        ..Renames::default()
+    };
     let o = r.apply(old);
     r.events = matches(&o.events, &new.events, |e| {
         let mut e = e.clone();
@@ -163,18 +167,6 @@ fn rename_keys<T>(
     }
 }
 
-/// Every unit of a metric, with the source and event names it holds.
-fn units_mut(kind: &mut MetricKind) -> Vec<&mut Unit> {
-    match kind {
-        MetricKind::Count(u) | MetricKind::Sum { unit: u, .. } => vec![u],
-        MetricKind::Rate {
-            numerator,
-            denominator,
-        } => vec![numerator, denominator],
-        _ => Vec::new(),
-    }
-}
-
 fn rename_sources(m: &mut Scorecard, map: &IndexMap<String, String>) {
     if map.is_empty() {
         return;
@@ -184,21 +176,11 @@ fn rename_sources(m: &mut Scorecard, map: &IndexMap<String, String>) {
         renamed(map, &mut e.source);
     }
     for metric in m.metrics.values_mut() {
-        for u in units_mut(&mut metric.kind) {
-            renamed(map, &mut u.source);
-            if let Some(f) = &mut u.followed_by {
-                renamed(map, &mut f.source);
+        refs::each_mut(metric, &mut |kind, name| {
+            if kind == Ref::Source {
+                renamed(map, name);
             }
-        }
-        if let MetricKind::Conversion(s) | MetricKind::Duration { sequence: s, .. } =
-            &mut metric.kind
-        {
-            renamed(map, &mut s.from_source);
-            renamed(map, &mut s.to_source);
-        }
-        if let Some(a) = &mut metric.attribution {
-            renamed(map, &mut a.source);
-        }
+        });
     }
 }
 
@@ -211,21 +193,11 @@ fn rename_events(m: &mut Scorecard, map: &IndexMap<String, String>) {
         rename_list(&mut j.steps, map);
     }
     for metric in m.metrics.values_mut() {
-        for u in units_mut(&mut metric.kind) {
-            renamed(map, &mut u.event);
-            if let Some(f) = &mut u.followed_by {
-                renamed(map, &mut f.event);
+        refs::each_mut(metric, &mut |kind, name| {
+            if kind == Ref::Event {
+                renamed(map, name);
             }
-        }
-        if let MetricKind::Conversion(s) | MetricKind::Duration { sequence: s, .. } =
-            &mut metric.kind
-        {
-            renamed(map, &mut s.from);
-            renamed(map, &mut s.to);
-        }
-        if let Some(a) = &mut metric.attribution {
-            renamed(map, &mut a.event);
-        }
+        });
     }
 }
 

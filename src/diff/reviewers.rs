@@ -17,7 +17,7 @@
 
 use serde::Serialize;
 
-use super::compare::{events_of, sources_of};
+use super::refs::{events_of, sources_of};
 use super::{Category, Change, Effect, Item};
 use crate::model::{Role, Scorecard, Tier};
 

@@ -134,9 +134,14 @@ fn impact(out: &mut String, p: &Paint, report: &Report) {
         }
         let header = header_only(set);
         let statements = set.files.len() - header;
+        let header = if header == 0 {
+            String::new()
+        } else {
+            format!(" (and {header} in the generated header only)")
+        };
         let _ = writeln!(
             out,
-            "  {}: {statements} file{} (and {header} in the generated header only), {} unchanged",
+            "  {}: {statements} file{}{header}, {} unchanged",
             set.kind,
             if statements == 1 {
                 " differs"
