@@ -178,6 +178,19 @@ impl<'a> Differ<'a> {
         });
     }
 
+    /// Records plain fields of one item (no effect, no broken history):
+    /// `(category, field, old, new)`, each if it changed.
+    pub(super) fn texts<'s, const N: usize>(
+        &mut self,
+        f: &impl Fn(Category, &str) -> Field<'s>,
+        values: [(Category, &str, String, String); N],
+        location: Option<Location>,
+    ) {
+        for (category, field, old, new) in values {
+            self.field(f(category, field), old, new, None, vec![], location.clone());
+        }
+    }
+
     /// Records a whole item added, removed or renamed.
     pub(super) fn whole(
         &mut self,
@@ -234,36 +247,34 @@ impl<'a> Differ<'a> {
         let item = Item::Scorecard(n.name.clone());
         let f = fields(None, &item);
         let every: Vec<String> = n.metrics.keys().cloned().collect();
-        self.field(
-            f(Category::Description, "name"),
-            o.name.clone(),
-            n.name.clone(),
-            None,
-            vec![],
-            None,
-        );
-        self.field(
-            f(Category::Description, "title"),
-            opt(o.title.as_deref()),
-            opt(n.title.as_deref()),
-            None,
-            vec![],
-            None,
-        );
-        self.field(
-            f(Category::Description, "description"),
-            opt(o.description.as_deref()),
-            opt(n.description.as_deref()),
-            None,
-            vec![],
-            None,
-        );
-        self.field(
-            f(Category::Settings, "dialect"),
-            os.dialect.clone(),
-            ns.dialect.clone(),
-            None,
-            vec![],
+        self.texts(
+            &f,
+            [
+                (
+                    Category::Description,
+                    "name",
+                    o.name.clone(),
+                    n.name.clone(),
+                ),
+                (
+                    Category::Description,
+                    "title",
+                    opt(o.title.as_deref()),
+                    opt(n.title.as_deref()),
+                ),
+                (
+                    Category::Description,
+                    "description",
+                    opt(o.description.as_deref()),
+                    opt(n.description.as_deref()),
+                ),
+                (
+                    Category::Settings,
+                    "dialect",
+                    os.dialect.clone(),
+                    ns.dialect.clone(),
+                ),
+            ],
             None,
         );
         for (field, old, new) in [
@@ -414,20 +425,22 @@ impl<'a> Differ<'a> {
             return;
         };
         let f = fields(Some(name), &item);
-        self.field(
-            f(Category::Description, "title"),
-            opt(o.title.as_deref()),
-            opt(n.title.as_deref()),
-            None,
-            vec![],
-            at.clone(),
-        );
-        self.field(
-            f(Category::Description, "description"),
-            opt(o.description.as_deref()),
-            opt(n.description.as_deref()),
-            None,
-            vec![],
+        self.texts(
+            &f,
+            [
+                (
+                    Category::Description,
+                    "title",
+                    opt(o.title.as_deref()),
+                    opt(n.title.as_deref()),
+                ),
+                (
+                    Category::Description,
+                    "description",
+                    opt(o.description.as_deref()),
+                    opt(n.description.as_deref()),
+                ),
+            ],
             at.clone(),
         );
         if o.tier != n.tier {
@@ -447,36 +460,34 @@ impl<'a> Differ<'a> {
                 at.clone(),
             );
         }
-        self.field(
-            f(Category::Description, "steps"),
-            list(&o.steps),
-            list(&n.steps),
-            None,
-            vec![],
-            at.clone(),
-        );
-        self.field(
-            f(Category::Owner, "security owner"),
-            opt(o.security_owner.as_deref()),
-            opt(n.security_owner.as_deref()),
-            None,
-            vec![],
-            at.clone(),
-        );
-        self.field(
-            f(Category::Owner, "product owner"),
-            opt(o.product_owner.as_deref()),
-            opt(n.product_owner.as_deref()),
-            None,
-            vec![],
-            at.clone(),
-        );
-        self.field(
-            f(Category::Cohort, "cohorts"),
-            list(&o.cohorts),
-            list(&n.cohorts),
-            None,
-            vec![],
+        self.texts(
+            &f,
+            [
+                (
+                    Category::Description,
+                    "steps",
+                    list(&o.steps),
+                    list(&n.steps),
+                ),
+                (
+                    Category::Owner,
+                    "security owner",
+                    opt(o.security_owner.as_deref()),
+                    opt(n.security_owner.as_deref()),
+                ),
+                (
+                    Category::Owner,
+                    "product owner",
+                    opt(o.product_owner.as_deref()),
+                    opt(n.product_owner.as_deref()),
+                ),
+                (
+                    Category::Cohort,
+                    "cohorts",
+                    list(&o.cohorts),
+                    list(&n.cohorts),
+                ),
+            ],
             at.clone(),
         );
         let floor = |j: &Journey, s: &Scorecard| j.min_sample.unwrap_or(s.settings.min_sample);

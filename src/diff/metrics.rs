@@ -29,47 +29,49 @@ impl Differ<'_> {
         };
         let f = fields(Some(journey), &item);
         let me = vec![name.to_string()];
-        self.field(
-            f(Category::Interpretation, "journey"),
-            o.journey.clone(),
-            n.journey.clone(),
-            None,
-            vec![],
-            at.clone(),
-        );
-        self.field(
-            f(Category::Interpretation, "side"),
-            side_word(o.side).into(),
-            side_word(n.side).into(),
-            None,
-            vec![],
-            at.clone(),
-        );
-        self.field(
-            f(Category::Interpretation, "good"),
-            good_word(o.good).into(),
-            good_word(n.good).into(),
-            None,
-            vec![],
+        self.texts(
+            &f,
+            [
+                (
+                    Category::Interpretation,
+                    "journey",
+                    o.journey.clone(),
+                    n.journey.clone(),
+                ),
+                (
+                    Category::Interpretation,
+                    "side",
+                    side_word(o.side).into(),
+                    side_word(n.side).into(),
+                ),
+                (
+                    Category::Interpretation,
+                    "good",
+                    good_word(o.good).into(),
+                    good_word(n.good).into(),
+                ),
+            ],
             at.clone(),
         );
         for (category, field, old, new) in kind_changes(&o.kind, &n.kind) {
             self.field(f(category, &field), old, new, None, me.clone(), at.clone());
         }
-        self.field(
-            f(Category::Interpretation, "unit"),
-            opt(o.unit.as_deref()),
-            opt(n.unit.as_deref()),
-            None,
-            vec![],
-            at.clone(),
-        );
-        self.field(
-            f(Category::Description, "description"),
-            opt(o.description.as_deref()),
-            opt(n.description.as_deref()),
-            None,
-            vec![],
+        self.texts(
+            &f,
+            [
+                (
+                    Category::Interpretation,
+                    "unit",
+                    opt(o.unit.as_deref()),
+                    opt(n.unit.as_deref()),
+                ),
+                (
+                    Category::Description,
+                    "description",
+                    opt(o.description.as_deref()),
+                    opt(n.description.as_deref()),
+                ),
+            ],
             at.clone(),
         );
         let sample = |m: &Metric, j: &Journey, s: &Scorecard| {
