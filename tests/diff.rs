@@ -623,6 +623,33 @@ fn markdown_and_github_formats() {
 }
 
 #[test]
+fn colour_follows_color_and_no_color() {
+    let args = |color: &'static str| {
+        [
+            "diff",
+            "--paths",
+            "tests/fixtures/diff/base.yaml",
+            "tests/fixtures/diff/threshold_loosened.yaml",
+            "--dialect",
+            "duckdb",
+            "--color",
+            color,
+        ]
+    };
+    // `scorec` runs the binary with NO_COLOR set: `always` still colours,
+    // `auto` does not (nor would it on a pipe).
+    let (_, always, _) = scorec(&args("always"));
+    assert!(
+        always.contains("\x1b[31m[threshold, loosened]\x1b[0m"),
+        "{always}"
+    );
+    let (_, auto, _) = scorec(&args("auto"));
+    assert!(!auto.contains('\x1b'), "{auto}");
+    let (_, never, _) = scorec(&args("never"));
+    assert_eq!(never, auto);
+}
+
+#[test]
 fn fail_on_exit_codes() {
     let base = format!("{FIXTURES}/base.yaml");
     let run = |new: &str, fail_on: &str| {

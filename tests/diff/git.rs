@@ -137,6 +137,22 @@ fn revisions_are_read_from_the_object_store() {
         .replace(&commits[1], "<v2>");
     insta::assert_snapshot!("git_v1_v2", stable);
 
+    // PATH may be the root file; it need not exist in the working tree.
+    let (code, stdout, stderr) = scorec_in(
+        dir,
+        &[
+            "diff",
+            "card/scorecard.yaml",
+            "v1",
+            "v2",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    assert_eq!(v["summary"]["loosened"], 2, "{stdout}");
+
     // A reformat and a conversion mean nothing.
     for (old, new) in [("v2", "v3"), ("v3", "v4"), ("v2", "v4")] {
         let (code, stdout, stderr) = scorec_in(
