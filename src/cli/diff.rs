@@ -47,7 +47,7 @@ pub enum FailOnArg {
 /// `scorec diff`.
 #[derive(Debug, Args)]
 #[command(after_help = "\
-Arguments:
+Forms:
   scorec diff OLD               OLD revision against the working tree, scorecard in .
   scorec diff PATH OLD          the same for the scorecard at PATH (PATH exists on disk)
   scorec diff OLD NEW           two revisions (OLD is not a path on disk)
