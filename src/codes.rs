@@ -87,6 +87,7 @@ codes! {
     NO_ROOT = "E0004", "no-root", "no root scorecard file, or more than one";
     BAD_INCLUDE = "E0005", "bad-include", "an include matches no file, leaves the scorecard folder, or repeats a file";
     UNKNOWN_FILE_KIND = "E0006", "unknown-file-kind", "a file is neither YAML nor DSL";
+    GIT_FAILED = "E0007", "git-failed", "a git repository or revision cannot be read (`scorec diff`)";
     // Syntax.
     YAML_SYNTAX = "E0101", "yaml-syntax", "the YAML cannot be parsed";
     UNKNOWN_KEY = "E0102", "unknown-key", "a YAML key scorec does not know";

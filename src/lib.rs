@@ -9,6 +9,7 @@ pub mod cli;
 pub mod codes;
 pub mod datagen;
 pub mod diagnostic;
+pub mod diff;
 pub mod load;
 pub mod model;
 pub mod rewrite;

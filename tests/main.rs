@@ -5,6 +5,7 @@ mod build;
 mod check;
 mod cli;
 mod datagen;
+mod diff;
 mod engine;
 mod engines_smoke;
 mod roundtrip;

@@ -22,7 +22,7 @@ fn one_dialect() -> clap::builder::PossibleValuesParser {
 }
 
 /// `--dialect` of `scorec build`: one dialect's word or `all`.
-fn dialects_or_all() -> clap::builder::PossibleValuesParser {
+pub(super) fn dialects_or_all() -> clap::builder::PossibleValuesParser {
     clap::builder::PossibleValuesParser::new(
         Dialect::ALL.map(Dialect::name).into_iter().chain(["all"]),
     )

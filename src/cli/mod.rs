@@ -8,8 +8,10 @@
 
 mod build;
 mod commands;
+mod diff;
 mod example_data;
 pub mod fs;
+mod git;
 
 use std::io::IsTerminal as _;
 use std::path::PathBuf;
@@ -65,6 +67,8 @@ pub enum Command {
     Sql(build::SqlArgs),
     /// Write deterministic example event data for the bundled example scorecard.
     ExampleData(example_data::ExampleDataArgs),
+    /// Compare two versions of a scorecard by meaning: changes, impact, reviewers.
+    Diff(diff::DiffArgs),
 }
 
 /// Output format of findings.
@@ -102,14 +106,16 @@ pub struct OutputArgs {
 
 impl OutputArgs {
     fn color_on_stderr(self) -> bool {
-        match self.color {
-            Color::Always => true,
-            Color::Never => false,
-            Color::Auto => {
-                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                    && std::io::stderr().is_terminal()
-            }
-        }
+        use_color(self.color, std::io::stderr().is_terminal())
+    }
+}
+
+/// Whether to colour output to a stream that is (or is not) a terminal.
+fn use_color(color: Color, terminal: bool) -> bool {
+    match color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && terminal,
     }
 }
 
@@ -213,6 +219,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Build(args) => build::build(&args),
         Command::Sql(args) => build::sql(&args),
         Command::ExampleData(args) => example_data::run(&args),
+        Command::Diff(args) => diff::diff(&args),
         Command::Schema => {
             let schema = crate::syntax::yaml::shape::json_schema();
             println!(

@@ -227,7 +227,7 @@ fn side(s: SideName) -> &'static str {
 
 /// Arithmetic with the fewest parentheses that keep the tree: `+ -` bind
 /// looser than `* /`, both associate left, and unary minus binds tightest.
-fn arith(a: &Arith) -> String {
+pub fn arith(a: &Arith) -> String {
     match a {
         Arith::Number(n) => n.node.clone(),
         Arith::Metric(m) => m.node.clone(),

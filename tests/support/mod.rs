@@ -39,36 +39,7 @@ pub(crate) fn model_text(checked: &Checked) -> String {
     let Some(model) = &checked.model else {
         return "no model".to_string();
     };
-    strip_spans(&format!("{model:#?}"))
-}
-
-/// Removes every `span` (and `declared_at`) field, with its whole nested
-/// value, from pretty debug output.
-pub(crate) fn strip_spans(debug: &str) -> String {
-    let mut out = String::new();
-    let mut depth = 0i32;
-    for line in debug.lines() {
-        let trimmed = line.trim_start();
-        if depth > 0 {
-            depth += opens(trimmed) - closes(trimmed);
-            continue;
-        }
-        if trimmed.starts_with("span: ") || trimmed.starts_with("declared_at: ") {
-            depth = opens(trimmed) - closes(trimmed);
-            continue;
-        }
-        out.push_str(line);
-        out.push('\n');
-    }
-    out
-}
-
-fn opens(line: &str) -> i32 {
-    i32::from(line.ends_with(['{', '(', '[']))
-}
-
-fn closes(line: &str) -> i32 {
-    i32::from(line.starts_with(['}', ')', ']']))
+    scorec::diff::strip_spans(&format!("{model:#?}"))
 }
 
 /// Asserts two model texts are equal, showing the first lines that differ.
