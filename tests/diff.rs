@@ -241,8 +241,9 @@ fn signal_changes_break_history_and_go_to_security() {
         .map(|b| b.metric.as_str())
         .collect();
     assert_eq!(broken, ["login_success_rate", "suspicious_login_rate"]);
-    // The SQL of both login metrics changes; recovery's only in its header
-    // (which names the file each metric is declared in).
+    // The scorecard view's SQL changes; the journey views, which select
+    // their rows from it, only in their headers (which name the file each
+    // metric is declared in).
     let status = |path: &str| {
         r.impact.artifacts[0]
             .files
@@ -250,14 +251,18 @@ fn signal_changes_break_history_and_go_to_security() {
             .find(|f| f.path == path)
             .map(|f| f.status)
     };
+    assert_eq!(status("duckdb/scorecard.sql"), Some(FileStatus::Changed));
     assert_eq!(
-        status("duckdb/journeys/login.sql"),
+        status("duckdb/adhoc/scorecard.sql"),
         Some(FileStatus::Changed)
     );
-    assert_eq!(
-        status("duckdb/journeys/recovery.sql"),
-        Some(FileStatus::HeaderOnly)
-    );
+    for journey in ["login", "recovery"] {
+        assert_eq!(
+            status(&format!("duckdb/journeys/{journey}.sql")),
+            Some(FileStatus::HeaderOnly),
+            "{journey}"
+        );
+    }
 
     let r = variant("signal_conditions");
     let f = facts(&r);
