@@ -361,11 +361,18 @@ pub fn pairs_sql(
                 text(pair.action.as_deref()),
                 text((!maps.is_empty()).then_some(maps.as_str())),
             ];
-            let select: Vec<String> = values
-                .iter()
-                .zip(columns)
-                .map(|(v, c)| format!("{v} AS {}", d.ident(c)))
-                .collect();
+            // The first row names the columns; UNION ALL takes the names
+            // from it (a 10,000-pair scorecard would repeat them 20,000
+            // times).
+            let select: Vec<String> = if rows.is_empty() {
+                values
+                    .iter()
+                    .zip(columns)
+                    .map(|(v, c)| format!("{v} AS {}", d.ident(c)))
+                    .collect()
+            } else {
+                values.to_vec()
+            };
             rows.push(format!("SELECT {}", select.join(", ")));
         }
     }
