@@ -91,7 +91,7 @@ fn parse_time(text: &str) -> Result<DateTime, String> {
 /// Loads and checks; reports diagnostics; the model when there are no errors.
 /// With `sql_on_stdout` (`scorec sql`, whose output is piped to a
 /// warehouse) the whole report goes to stderr.
-fn checked(
+pub(super) fn checked(
     path: &Path,
     output: OutputArgs,
     sql_on_stdout: bool,
@@ -214,7 +214,7 @@ pub(super) fn build(args: &BuildArgs) -> u8 {
 
 /// The scorecard's folder or an input file, if it lies inside `out` (which
 /// a build replaces as a whole).
-fn input_inside(out: &Path, loaded: &Loaded) -> Option<String> {
+pub(super) fn input_inside(out: &Path, loaded: &Loaded) -> Option<String> {
     let out = std::fs::canonicalize(out).ok()?;
     let root = loaded.root_dir.to_string_lossy();
     std::iter::once(root.as_ref())

@@ -1,0 +1,116 @@
+//! `scorec alerts`: statuses and alert rules for one target.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::build::{checked, input_inside};
+use super::fs::write_dir_atomic;
+use super::{EXIT_ERRORS, EXIT_OK, EXIT_USAGE, OutputArgs};
+use crate::alerts::{self, Target};
+use crate::sql::Dialect;
+
+/// `--target`: one target's word.
+fn targets() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(Target::ALL.map(Target::name))
+}
+
+/// `--dialect`: one dialect's word.
+fn dialect_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(Dialect::ALL.map(Dialect::name))
+}
+
+/// `scorec alerts`.
+#[derive(Debug, Args)]
+pub struct AlertsArgs {
+    /// The scorecard: a folder with a root file, or a root file.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Where the alerts run.
+    #[arg(long, value_parser = targets())]
+    pub target: String,
+    /// Dialect of the SQL; default: the scorecard's `defaults.dialect`.
+    #[arg(long, value_parser = dialect_names())]
+    pub dialect: Option<String>,
+    /// Folder to write; it is replaced as a whole, and only when every file
+    /// was generated.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Schema (dataset) of the `scorecard` views and the status view.
+    #[arg(long, default_value = "scorec")]
+    pub schema: String,
+    /// Snowflake: the warehouse the alerts' conditions run on.
+    #[arg(long, default_value = "scorec_wh")]
+    pub warehouse: String,
+    /// Snowflake: the alerts' schedule (`60 MINUTE`, `USING CRON 0 7 * * * UTC`).
+    #[arg(long, default_value = "60 MINUTE")]
+    pub schedule: String,
+    /// Snowflake: the notification integration the alerts send through.
+    #[arg(long, default_value = "scorec_alerts")]
+    pub integration: String,
+    /// Output options for diagnostics.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+pub(super) fn run(args: &AlertsArgs) -> u8 {
+    let (loaded, model) = match checked(&args.path, args.output, false) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let Some(target) = Target::parse(&args.target) else {
+        eprintln!("error: unknown target `{}`", args.target);
+        return EXIT_USAGE;
+    };
+    let word = args.dialect.as_deref().unwrap_or(&model.settings.dialect);
+    let Some(dialect) = Dialect::parse(word) else {
+        eprintln!("error: the scorecard's default dialect `{word}` is unknown");
+        return EXIT_USAGE;
+    };
+    let options = alerts::Options {
+        schema: args.schema.clone(),
+        snowflake: alerts::snowflake::SnowflakeOptions {
+            warehouse: args.warehouse.clone(),
+            schedule: args.schedule.clone(),
+            integration: args.integration.clone(),
+        },
+    };
+    let artifacts = match alerts::generate(&model, target, dialect, &options) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("error: {}", e.message);
+            if !e.sql.is_empty() {
+                eprintln!("\n{}", e.sql);
+            }
+            return EXIT_ERRORS;
+        }
+    };
+    if let Some(input) = input_inside(&args.out, &loaded) {
+        eprintln!(
+            "error: cannot write {}: `scorec alerts` replaces that folder as a whole, and it holds the scorecard ({input}); choose another --out",
+            args.out.display()
+        );
+        return EXIT_USAGE;
+    }
+    let files: Vec<(PathBuf, &[u8])> = artifacts
+        .iter()
+        .map(|a| (PathBuf::from(&a.path), a.text.as_bytes()))
+        .collect();
+    if let Err(e) = write_dir_atomic(&args.out, &files) {
+        eprintln!("error: cannot write {}: {e}", args.out.display());
+        return EXIT_USAGE;
+    }
+    let dialect = match target {
+        Target::Sql | Target::Dbt => format!(" for {}", dialect.name()),
+        Target::Snowflake | Target::Prometheus => String::new(),
+    };
+    let s = if artifacts.len() == 1 { "" } else { "s" };
+    println!(
+        "wrote the {} alerts of `{}`{dialect}: {} file{s} in {}",
+        target.name(),
+        model.name,
+        artifacts.len(),
+        args.out.display()
+    );
+    EXIT_OK
+}
