@@ -453,3 +453,106 @@ fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     }
     out
 }
+
+/// The example's data, written once per run (20,000 events, seed 7).
+fn example_data() -> &'static Path {
+    static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("alerts-example-data");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("create data dir");
+        scorec::datagen::write(
+            &scorec::datagen::Config {
+                events: 20_000,
+                seed: 7,
+            },
+            &dir,
+            scorec::datagen::FileFormat::Both,
+        )
+        .expect("write example data");
+        dir
+    })
+}
+
+/// Every kind of metric and bound of the example (durations, derived
+/// metrics, relative counts, attributed cohorts, rollups off) runs: each
+/// check has rows, every status is one of the five, and the breach rows
+/// are warn or critical rows of the status view.
+fn check_example(status: &Rows, breaches: &Rows, engine: &str) {
+    let example = support::check(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/ciam"))
+        .1
+        .model
+        .expect("example model");
+    let rules = scorec::alerts::rules::Rules::of(&example);
+    let mut problems = Vec::new();
+    for check in &rules.checks {
+        let subject = check
+            .metric
+            .map(|m| m.name.as_str())
+            .or(check.source)
+            .unwrap_or_default();
+        let rows = status
+            .rows
+            .iter()
+            .filter(|r| {
+                subject_of(status, r) == subject
+                    && text(column(status, r, "rule")).as_deref() == Some(check.rule.as_str())
+            })
+            .count();
+        if rows == 0 {
+            problems.push(format!(
+                "{engine}: no status rows for {} {subject}",
+                check.rule.as_str()
+            ));
+        }
+    }
+    for r in &status.rows {
+        let s = text(column(status, r, "status")).unwrap_or_default();
+        if !["ok", "warn", "critical", "insufficient", "incomplete"].contains(&s.as_str()) {
+            problems.push(format!("{engine}: status {s:?}"));
+        }
+    }
+    for r in &breaches.rows {
+        let s = text(column(breaches, r, "status")).unwrap_or_default();
+        if s != "warn" && s != "critical" {
+            problems.push(format!("{engine}: breach with status {s:?}"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+fn subject_of(rows: &Rows, row: &[Json]) -> String {
+    subject(rows, row)
+}
+
+// FIXME: the embedded DuckDB (the Rust crate's bundled v2.0.0, test build)
+// aborts with "corrupted double-linked list" after minutes on the example's
+// status view, even with one thread; DuckDB 2.0.1 (Python) runs the same
+// files in 7 s. The example runs on PostgreSQL here; the planted fixture
+// runs on both.
+#[test]
+fn example_statuses_run_on_postgres() {
+    let example = support::check(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/ciam"))
+        .1
+        .model
+        .expect("example model");
+    let pg = support::postgres::Postgres::start().unwrap_or_else(|e| panic!("{e}"));
+    pg.load(example_data(), &table_types(&example))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let status = pg
+        .query(&script(
+            &example,
+            Dialect::Postgres,
+            "SELECT * FROM scorec.scorecard_status",
+        ))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let breaches = pg
+        .query(&script(
+            &example,
+            Dialect::Postgres,
+            &breach_select(&example, Dialect::Postgres),
+        ))
+        .unwrap_or_else(|e| panic!("{e}"));
+    check_example(&status, &breaches, "postgres");
+    assert!(!breaches.rows.is_empty(), "the example data has breaches");
+}
