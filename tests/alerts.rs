@@ -6,6 +6,7 @@
 
 mod dbt;
 mod expected;
+mod grafana;
 mod prometheus;
 
 use std::path::{Path, PathBuf};
@@ -45,6 +46,7 @@ fn alert_options() -> alerts::Options {
     alerts::Options {
         schema: "scorec".to_string(),
         snowflake: Default::default(),
+        grafana: Default::default(),
     }
 }
 
@@ -335,6 +337,7 @@ fn every_target_s_files_are_snapshots() {
         (Target::Snowflake, Dialect::Snowflake),
         (Target::Dbt, Dialect::DuckDb),
         (Target::Prometheus, Dialect::DuckDb),
+        (Target::Grafana, Dialect::DuckDb),
     ] {
         for f in files(&model, target, dialect) {
             let name = format!("{}__{}", target.name(), f.path.replace('/', "__"));
@@ -395,7 +398,7 @@ fn cli_writes_each_target_atomically_and_deterministically() {
     let out_text = out.to_string_lossy().into_owned();
     let fixture = "tests/fixtures/alerts/planted";
     let mut transcripts = String::new();
-    for target in ["sql", "snowflake", "dbt", "prometheus"] {
+    for target in ["sql", "snowflake", "dbt", "prometheus", "grafana"] {
         let args = ["alerts", fixture, "--target", target, "--out", &out_text];
         let (code, stdout, stderr) = support::scorec(&args);
         assert_eq!(code, 0, "{stderr}");

@@ -18,6 +18,7 @@
 mod cte;
 pub mod dbt;
 pub mod gauges;
+pub mod grafana;
 mod judge;
 pub mod prometheus;
 pub mod rules;
@@ -39,15 +40,18 @@ pub enum Target {
     Prometheus,
     /// A dbt package: models, schema and data tests.
     Dbt,
+    /// Grafana alert-rule provisioning files.
+    Grafana,
 }
 
 impl Target {
     /// Every target, in the order the docs list them.
-    pub const ALL: [Target; 4] = [
+    pub const ALL: [Target; 5] = [
         Target::Sql,
         Target::Snowflake,
         Target::Dbt,
         Target::Prometheus,
+        Target::Grafana,
     ];
 
     /// The target's word, as in `--target`.
@@ -57,6 +61,7 @@ impl Target {
             Target::Snowflake => "snowflake",
             Target::Prometheus => "prometheus",
             Target::Dbt => "dbt",
+            Target::Grafana => "grafana",
         }
     }
 
@@ -73,6 +78,8 @@ pub struct Options {
     pub schema: String,
     /// Warehouse, schedule and notification integration of Snowflake alerts.
     pub snowflake: snowflake::SnowflakeOptions,
+    /// Data source and folder of Grafana rules.
+    pub grafana: grafana::GrafanaOptions,
 }
 
 /// Every file of a target for one dialect, in a fixed order. Targets tied
@@ -88,5 +95,6 @@ pub fn generate(
         Target::Snowflake => snowflake::files(model, options, &options.snowflake),
         Target::Prometheus => Ok(prometheus::files(model)),
         Target::Dbt => dbt::files(model, dialect, options),
+        Target::Grafana => Ok(grafana::files(model, &options.grafana)),
     }
 }

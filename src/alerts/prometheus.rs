@@ -53,6 +53,14 @@ pub struct AlertRule {
     pub alert: &'static str,
     /// PromQL.
     pub expr: String,
+    /// The same without the `ALERTS` series, for evaluators that do not
+    /// write it (Grafana-managed rules): a warn is silenced by the raw
+    /// critical condition, unless the critical bound is sustained (then
+    /// both fire on the Nth bucket).
+    pub standalone_expr: String,
+    /// The cohorts the rule covers: `device = mobile`, `device != mobile`,
+    /// or empty for all.
+    pub scope: String,
     /// `for`, when sustained.
     pub hold: Option<String>,
     /// Labels added to the alert.
@@ -276,7 +284,7 @@ fn owner_labels(owners: &super::rules::Owners) -> Vec<(&'static str, String)> {
 /// default), critical then warn.
 fn check_rules(model: &Scorecard, check: &Check<'_>) -> Vec<AlertRule> {
     let base = base_matchers(model, check);
-    let mut groups: Vec<(Vec<String>, &Levels)> = Vec::new();
+    let mut groups: Vec<(Vec<String>, &Levels, String)> = Vec::new();
     for (k, o) in check.overrides.iter().enumerate() {
         let mut m = base.clone();
         m.push(matcher(&o.dimension, "=", &o.value));
@@ -285,24 +293,37 @@ fn check_rules(model: &Scorecard, check: &Check<'_>) -> Vec<AlertRule> {
                 m.push(matcher(&earlier.dimension, "!=", &earlier.value));
             }
         }
-        groups.push((m, &o.levels));
+        groups.push((m, &o.levels, format!("{} = {}", o.dimension, o.value)));
     }
     let mut m = base.clone();
     for o in &check.overrides {
         m.push(matcher(&o.dimension, "!=", &o.value));
     }
-    groups.push((m, &check.levels));
+    let scope = check
+        .overrides
+        .iter()
+        .map(|o| format!("{} != {}", o.dimension, o.value))
+        .collect::<Vec<_>>()
+        .join(", ");
+    groups.push((m, &check.levels, scope));
     let what = check
         .metric
         .map(|x| x.name.clone())
         .or(check.source.map(str::to_string))
         .unwrap_or_default();
     let mut out = Vec::new();
-    for (m, levels) in groups {
+    for (m, levels, scope) in groups {
         for (severity, index) in [("critical", levels.critical), ("warn", levels.warn)] {
             let Some(k) = index else { continue };
             let t = check.thresholds[k];
             let mut expr = condition(model, check, t, &m, levels.min_sample);
+            let mut standalone_expr = expr.clone();
+            if let (Some(c), "warn") = (levels.critical, severity)
+                && check.thresholds[c].windows.is_none()
+            {
+                let critical = condition(model, check, check.thresholds[c], &m, levels.min_sample);
+                standalone_expr = format!("({expr}) unless ({critical})");
+            }
             if severity == "warn" && levels.critical.is_some() {
                 // Silence the warn while the same series' critical fires.
                 let mut alerts = m.clone();
@@ -326,6 +347,8 @@ fn check_rules(model: &Scorecard, check: &Check<'_>) -> Vec<AlertRule> {
             out.push(AlertRule {
                 alert: alert_name(check.rule),
                 expr,
+                standalone_expr,
+                scope: scope.clone(),
                 hold: hold(t, model.settings.grain),
                 labels,
                 annotations: vec![
@@ -400,12 +423,15 @@ fn tradeoff_rule(model: &Scorecard, rules: &Rules<'_>, t: &TradeoffRule<'_>) -> 
     }
     labels.extend(owner_labels(&t.owners));
     let text = print_expr::tradeoff(t.tradeoff);
+    let expr = format!(
+        "({degrading}) and on({}) ({improving})",
+        cohort_labels(model).join(", ")
+    );
     AlertRule {
         alert: alert_name(Rule::Tradeoff),
-        expr: format!(
-            "({degrading}) and on({}) ({improving})",
-            cohort_labels(model).join(", ")
-        ),
+        standalone_expr: expr.clone(),
+        expr,
+        scope: String::new(),
         hold: None,
         labels,
         annotations: vec![

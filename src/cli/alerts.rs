@@ -48,6 +48,12 @@ pub struct AlertsArgs {
     /// Snowflake: the notification integration the alerts send through.
     #[arg(long, default_value = "scorec_alerts")]
     pub integration: String,
+    /// Grafana: the UID of the Prometheus data source holding the scorec gauges.
+    #[arg(long, default_value = "prometheus")]
+    pub datasource: String,
+    /// Grafana: the folder of the rule groups.
+    #[arg(long, default_value = "scorec")]
+    pub folder: String,
     /// Output options for diagnostics.
     #[command(flatten)]
     pub output: OutputArgs,
@@ -73,6 +79,10 @@ pub(super) fn run(args: &AlertsArgs) -> u8 {
             warehouse: args.warehouse.clone(),
             schedule: args.schedule.clone(),
             integration: args.integration.clone(),
+        },
+        grafana: alerts::grafana::GrafanaOptions {
+            datasource: args.datasource.clone(),
+            folder: args.folder.clone(),
         },
     };
     let artifacts = match alerts::generate(&model, target, dialect, &options) {
@@ -102,7 +112,7 @@ pub(super) fn run(args: &AlertsArgs) -> u8 {
     }
     let dialect = match target {
         Target::Sql | Target::Dbt => format!(" for {}", dialect.name()),
-        Target::Snowflake | Target::Prometheus => String::new(),
+        Target::Snowflake | Target::Prometheus | Target::Grafana => String::new(),
     };
     let s = if artifacts.len() == 1 { "" } else { "s" };
     println!(

@@ -17,7 +17,7 @@ use crate::support::{self, engines::TempDir};
 const PROMTOOL_HINT: &str =
     "promtool was not found: install Prometheus (`apt-get install -y prometheus`; `.ci/run` does)";
 
-fn promtool(args: &[&str], dir: &std::path::Path) -> Result<String, String> {
+pub(super) fn promtool(args: &[&str], dir: &std::path::Path) -> Result<String, String> {
     let output = Command::new("promtool")
         .args(args)
         .current_dir(dir)
@@ -36,7 +36,7 @@ fn promtool(args: &[&str], dir: &std::path::Path) -> Result<String, String> {
 }
 
 /// The gauges of every bucket, from DuckDB.
-fn gauge_rows() -> Vec<GaugeRow> {
+pub(super) fn gauge_rows() -> Vec<GaugeRow> {
     let model = model();
     let data = TempDir::new("alerts-prom").unwrap_or_else(|e| panic!("{e}"));
     support::engines::write_parquet(&fixture_dir(), &table_types(&model), data.path())
@@ -89,7 +89,7 @@ fn series_name(row: &GaugeRow) -> String {
 /// promtool input series: the complete buckets D1–D9 as nine days of
 /// hourly samples; freshness (judged at the newest bucket only) in the
 /// last day.
-fn input_series(rows: &[GaugeRow]) -> String {
+pub(super) fn input_series(rows: &[GaugeRow]) -> String {
     let days: Vec<String> = (1..=9).map(|d| format!("2026-03-{d:02}")).collect();
     let mut series: Vec<(String, Vec<Option<f64>>)> = Vec::new();
     for row in rows {
@@ -133,14 +133,14 @@ fn input_series(rows: &[GaugeRow]) -> String {
 
 /// An expected alert: alert name, severity, the check's labels, the
 /// cohort's labels.
-struct Alert {
-    alert: &'static str,
-    severity: &'static str,
-    check: &'static [(&'static str, &'static str)],
-    cohort: &'static [(&'static str, &'static str)],
+pub(super) struct Alert {
+    pub(super) alert: &'static str,
+    pub(super) severity: &'static str,
+    pub(super) check: &'static [(&'static str, &'static str)],
+    pub(super) cohort: &'static [(&'static str, &'static str)],
 }
 
-const LOGIN_SECURITY: &[(&str, &str)] = &[
+pub(super) const LOGIN_SECURITY: &[(&str, &str)] = &[
     ("journey", "login"),
     ("pair", "sign_in"),
     ("side", "security"),
@@ -199,13 +199,13 @@ const TICKETS_FRESHNESS: &[(&str, &str)] = &[
     ("security_owner", "iam-security"),
 ];
 const OVERALL: &[(&str, &str)] = &[("grouping", "overall")];
-const DESKTOP: &[(&str, &str)] = &[("grouping", "device"), ("device", "desktop")];
+pub(super) const DESKTOP: &[(&str, &str)] = &[("grouping", "device"), ("device", "desktop")];
 const MOBILE: &[(&str, &str)] = &[("grouping", "device"), ("device", "mobile")];
 
 /// What fires while D9 is the newest judged bucket: the planted breaches
 /// of expected.rs, one alert each (a warn is silenced while the same
 /// series' critical fires). Freshness is the stale tickets source.
-const ALERTS: &[Alert] = &[
+pub(super) const ALERTS: &[Alert] = &[
     Alert {
         alert: "ScorecThreshold",
         severity: "warn",
@@ -313,7 +313,7 @@ fn annotations(alert: &Alert) -> Vec<(&'static str, String)> {
     )
 }
 
-fn test_yaml(series: &str) -> String {
+pub(super) fn test_yaml(series: &str, alerts: &[&Alert]) -> String {
     let mut out = format!(
         "rule_files: [rules.yaml]\nevaluation_interval: 1h\ntests:\n  - interval: 1h\n    input_series:\n{series}    alert_rule_test:\n"
     );
@@ -325,7 +325,7 @@ fn test_yaml(series: &str) -> String {
         "ScorecDuplicates",
     ] {
         let _ = writeln!(out, "      - eval_time: 8d23h\n        alertname: {name}");
-        let expected: Vec<&Alert> = ALERTS.iter().filter(|a| a.alert == name).collect();
+        let expected: Vec<&&Alert> = alerts.iter().filter(|a| a.alert == name).collect();
         if expected.is_empty() {
             out.push_str("        exp_alerts: []\n");
             continue;
@@ -368,7 +368,8 @@ fn promtool_checks_and_tests_the_rules() {
         panic!("promtool check rules:\n{e}");
     }
     let series = input_series(&gauge_rows());
-    std::fs::write(dir.path().join("test.yaml"), test_yaml(&series))
+    let alerts: Vec<&Alert> = ALERTS.iter().collect();
+    std::fs::write(dir.path().join("test.yaml"), test_yaml(&series, &alerts))
         .unwrap_or_else(|e| panic!("{e}"));
     if let Err(e) = promtool(&["test", "rules", "test.yaml"], dir.path()) {
         panic!("promtool test rules:\n{e}");
