@@ -77,17 +77,28 @@ pub fn rules_yaml(model: &Scorecard, options: &GrafanaOptions) -> String {
             q(&options.folder)
         );
         for (i, r) in rules.iter().enumerate() {
-            let severity = r
-                .labels
-                .iter()
-                .find(|(k, _)| *k == "severity")
-                .map_or("", |(_, v)| v.as_str());
-            let summary = r
+            let label = |key: &str| {
+                r.labels
+                    .iter()
+                    .find(|(k, _)| *k == key)
+                    .map(|(_, v)| v.as_str())
+            };
+            let bound = r
                 .annotations
                 .iter()
-                .find(|(k, _)| *k == "summary")
+                .find(|(k, _)| *k == "bound")
                 .map_or("", |(_, v)| v.as_str());
-            let mut title = format!("{} {severity}: {summary}", r.alert);
+            // Unique in the group: a metric may serve two pairs.
+            let subject: Vec<&str> = ["pair", "side", "metric", "source"]
+                .into_iter()
+                .filter_map(label)
+                .collect();
+            let mut title = format!(
+                "{} {}: {} {bound}",
+                r.alert,
+                label("severity").unwrap_or_default(),
+                subject.join(" ")
+            );
             if !r.scope.is_empty() {
                 let _ = write!(title, " ({})", r.scope);
             }

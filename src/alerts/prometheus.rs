@@ -269,6 +269,21 @@ fn cohort_labels(model: &Scorecard) -> Vec<String> {
     out
 }
 
+/// The labels naming a check (the same values as its series' labels), so
+/// that no two rules of a file share an alert name and labels.
+fn check_labels(check: &Check<'_>) -> Vec<(&'static str, String)> {
+    [
+        ("journey", check.journey),
+        ("pair", check.pair),
+        ("side", check.side),
+        ("metric", check.metric.map(|m| m.name.as_str())),
+        ("source", check.source),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.map(|v| (k, v.to_string())))
+    .collect()
+}
+
 fn owner_labels(owners: &super::rules::Owners) -> Vec<(&'static str, String)> {
     [
         ("acting_owner", &owners.acting),
@@ -340,8 +355,10 @@ fn check_rules(model: &Scorecard, check: &Check<'_>) -> Vec<AlertRule> {
                 ("severity", severity.to_string()),
                 ("rule", check.rule.as_str().to_string()),
             ];
-            if let Some(j) = check.journey {
-                labels.push(("journey", j.to_string()));
+            labels.extend(check_labels(check));
+            if !scope.is_empty() {
+                // Tells an override's rule from the default one.
+                labels.push(("scope", scope.clone()));
             }
             labels.extend(owner_labels(&check.owners));
             out.push(AlertRule {
@@ -418,9 +435,7 @@ fn tradeoff_rule(model: &Scorecard, rules: &Rules<'_>, t: &TradeoffRule<'_>) -> 
         ("severity", severity.to_string()),
         ("rule", "tradeoff".to_string()),
     ];
-    if let Some(j) = deg.journey {
-        labels.push(("journey", j.to_string()));
-    }
+    labels.extend(check_labels(deg));
     labels.extend(owner_labels(&t.owners));
     let text = print_expr::tradeoff(t.tradeoff);
     let expr = format!(

@@ -128,7 +128,18 @@ fn check(value: &Json, shape: &Shape, path: &str, problems: &mut Vec<String>) {
 
 #[test]
 fn grafana_rules_follow_the_provisioning_schema() {
-    let yaml = grafana::rules_yaml(&model(), &Default::default());
+    let example = crate::support::check(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/ciam"),
+    )
+    .1
+    .model
+    .expect("example model");
+    check_file(&model());
+    check_file(&example);
+}
+
+fn check_file(model: &scorec::model::Scorecard) {
+    let yaml = grafana::rules_yaml(model, &Default::default());
     let file: Json = serde_saphyr::from_str(&yaml).unwrap_or_else(|e| panic!("{e}\n{yaml}"));
     let mut problems = Vec::new();
     check(&file, &Shape::Object(FILE), "file", &mut problems);
@@ -175,10 +186,10 @@ fn grafana_rules_follow_the_provisioning_schema() {
         "Grafana {GRAFANA_VERSION}:\n{}",
         problems.join("\n")
     );
-    // 26 Prometheus rules: one Grafana rule each.
+    // One Grafana rule per Prometheus rule.
     assert_eq!(
         uids.len(),
-        scorec::alerts::prometheus::groups(&model())
+        scorec::alerts::prometheus::groups(model)
             .iter()
             .map(|(_, r)| r.len())
             .sum::<usize>()
