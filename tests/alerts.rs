@@ -457,24 +457,9 @@ fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     out
 }
 
-/// The example's data, written once per run (20,000 events, seed 7).
+/// The example's data (20,000 events, seed 7), shared with the engine suite.
 fn example_data() -> &'static Path {
-    static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("alerts-example-data");
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("create data dir");
-        scorec::datagen::write(
-            &scorec::datagen::Config {
-                events: 20_000,
-                seed: 7,
-            },
-            &dir,
-            scorec::datagen::FileFormat::Both,
-        )
-        .expect("write example data");
-        dir
-    })
+    crate::engine::suite::data_dir()
 }
 
 /// Every kind of metric and bound of the example (durations, derived

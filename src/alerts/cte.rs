@@ -347,18 +347,7 @@ impl<'m> Writer<'m> {
                 )
             }
             (None, Some(source)) => {
-                columns.push(format!(
-                    "{} AS {}",
-                    self.lit("overall"),
-                    self.id("grouping")
-                ));
-                for dim in &self.dims {
-                    columns.push(format!(
-                        "{} AS {}",
-                        self.d.null_of(self.d.text()),
-                        self.id(dim)
-                    ));
-                }
+                columns.extend(self.overall_cohort());
                 let (value, sample) = match check.rule {
                     Rule::Duplicates => (
                         format!(
@@ -413,6 +402,23 @@ impl<'m> Writer<'m> {
         }
     }
 
+    /// The cohort columns of a source's rows: `overall`, no dimensions.
+    pub(super) fn overall_cohort(&self) -> Vec<String> {
+        let mut out = vec![format!(
+            "{} AS {}",
+            self.lit("overall"),
+            self.id("grouping")
+        )];
+        for dim in &self.dims {
+            out.push(format!(
+                "{} AS {}",
+                self.d.null_of(self.d.text()),
+                self.id(dim)
+            ));
+        }
+        out
+    }
+
     /// A source's freshness: one row at the newest bucket.
     pub(super) fn freshness(&mut self, name: &str, source: &str, min_sample: &str) {
         let mut columns = vec![format!(
@@ -421,18 +427,7 @@ impl<'m> Writer<'m> {
             self.id("integrity_buckets"),
             self.id("bucket")
         )];
-        columns.push(format!(
-            "{} AS {}",
-            self.lit("overall"),
-            self.id("grouping")
-        ));
-        for dim in &self.dims {
-            columns.push(format!(
-                "{} AS {}",
-                self.d.null_of(self.d.text()),
-                self.id(dim)
-            ));
-        }
+        columns.extend(self.overall_cohort());
         columns.push(format!(
             "{} AS {}",
             self.double(&format!("max({})", self.id("freshness_minutes"))),

@@ -10,6 +10,7 @@
 use std::fmt::Write as _;
 
 use super::Options;
+use super::prometheus::q;
 use super::rules::Rules;
 use super::status::{all_columns, breach_query};
 use crate::build::Artifact;
@@ -113,11 +114,6 @@ fn raw(sql: &str) -> String {
     format!("{{% raw %}}{}{{% endraw %}}\n", statement(sql))
 }
 
-/// A YAML scalar (a JSON string reads as the same text).
-fn q(text: &str) -> String {
-    serde_json::to_string(text).unwrap_or_default()
-}
-
 fn project(model: &Scorecard, dialect: Dialect, options: &Options) -> Result<String, RenderError> {
     let name = project_name(model);
     let mut out = format!(
@@ -184,13 +180,7 @@ fn schema_yml(model: &Scorecard, dialect: Dialect) -> String {
     }
     out.push_str("    data_tests:\n");
     let rules = Rules::of(model);
-    let mut seen: Vec<(Option<&str>, Option<&str>)> = Vec::new();
-    for check in &rules.checks {
-        let key = (check.pair, check.source);
-        if seen.contains(&key) {
-            continue;
-        }
-        seen.push(key);
+    for check in rules.subjects() {
         let (name, filter) = match (check.pair, check.source) {
             (Some(pair), _) => (pair.to_string(), format!("pair: {}", q(pair))),
             (None, Some(source)) => (format!("source_{source}"), format!("source: {}", q(source))),

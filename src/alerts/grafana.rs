@@ -13,7 +13,7 @@
 
 use std::fmt::Write as _;
 
-use super::prometheus::groups;
+use super::prometheus::{groups, labels_and_annotations, q};
 use crate::build::Artifact;
 use crate::model::Scorecard;
 
@@ -46,11 +46,6 @@ pub fn files(model: &Scorecard, options: &GrafanaOptions) -> Vec<Artifact> {
         dialect: None,
         metrics: Vec::new(),
     }]
-}
-
-/// A YAML scalar (a JSON string reads as the same text).
-fn q(text: &str) -> String {
-    serde_json::to_string(text).unwrap_or_default()
 }
 
 /// A rule UID: Grafana takes at most 40 letters, digits, `-` and `_`; a
@@ -119,14 +114,7 @@ pub fn rules_yaml(model: &Scorecard, options: &GrafanaOptions) -> String {
                 r.hold.as_deref().unwrap_or("0s"),
                 ds = q(&options.datasource),
             );
-            out.push_str("        labels:\n");
-            for (k, v) in &r.labels {
-                let _ = writeln!(out, "          {k}: {}", q(v));
-            }
-            out.push_str("        annotations:\n");
-            for (k, v) in &r.annotations {
-                let _ = writeln!(out, "          {k}: {}", q(v));
-            }
+            labels_and_annotations(&mut out, r);
         }
     }
     out

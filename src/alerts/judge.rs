@@ -5,12 +5,12 @@
 use std::fmt::Write as _;
 
 use super::cte::Writer;
-use super::rules::{Check, Rule, TradeoffRule, window_buckets};
+use super::rules::{Check, Rule, TradeoffRule, absolute_test, moved, window_buckets};
 use super::status::all_columns;
 use crate::model::{Good, Severity};
 use crate::sql::dialect::number;
 use crate::sql::plan::{grouping_label, groupings};
-use crate::syntax::ast::{Bound, Direction, QuantityUnit, Threshold};
+use crate::syntax::ast::{Bound, Direction, Threshold};
 use crate::syntax::print_expr;
 
 impl Writer<'_> {
@@ -30,24 +30,11 @@ impl Writer<'_> {
     pub(super) fn hit(&self, check: &Check<'_>, t: &Threshold) -> String {
         let value = self.id("value");
         let num = |q| number(check.number(q));
+        if let Some(test) = absolute_test(check, t, &value, "OR") {
+            return format!("CASE WHEN {test} THEN 1 ELSE 0 END");
+        }
         match &t.bound {
-            Bound::Absolute { op, value: bound } => format!(
-                "CASE WHEN {value} {} {} THEN 1 ELSE 0 END",
-                op.as_str(),
-                num(bound)
-            ),
-            Bound::Outside {
-                low,
-                high,
-                low_inclusive,
-                high_inclusive,
-            } => format!(
-                "CASE WHEN {value} {} {} OR {value} {} {} THEN 1 ELSE 0 END",
-                if *low_inclusive { "<=" } else { "<" },
-                num(low),
-                if *high_inclusive { ">=" } else { ">" },
-                num(high)
-            ),
+            Bound::Absolute { .. } | Bound::Outside { .. } => String::new(),
             Bound::Relative {
                 direction,
                 amount,
@@ -441,17 +428,5 @@ impl Writer<'_> {
             columns.push(format!("{value} AS {}", self.id(&c)));
         }
         format!("SELECT {} WHERE 1 = 0", columns.join(", "))
-    }
-}
-
-/// The baseline moved by an amount: `base * (1 - 0.2)` for `drops 20%`,
-/// `base - 0.02` for `drops 2pp`.
-fn moved(base: &str, direction: Direction, unit: QuantityUnit, amount: &str) -> String {
-    let relative = unit == QuantityUnit::Percent;
-    match (direction, relative) {
-        (Direction::Drops, true) => format!("{base} * (1 - {amount})"),
-        (Direction::Rises, true) => format!("{base} * (1 + {amount})"),
-        (Direction::Drops, false) => format!("{base} - {amount}"),
-        (Direction::Rises, false) => format!("{base} + {amount}"),
     }
 }

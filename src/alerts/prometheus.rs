@@ -18,11 +18,13 @@
 use std::fmt::Write as _;
 
 use super::gauges::window_label;
-use super::rules::{Check, Levels, Rule, Rules, TradeoffRule, window_buckets};
+use super::rules::{
+    Check, Levels, Rule, Rules, TradeoffRule, absolute_test, moved, window_buckets,
+};
 use crate::build::Artifact;
 use crate::model::{Good, Grain, Scorecard, Severity};
 use crate::sql::dialect::number;
-use crate::syntax::ast::{Bound, Direction, QuantityUnit, Threshold};
+use crate::syntax::ast::{Bound, Direction, Threshold};
 use crate::syntax::print_expr;
 
 /// The alert names, one per rule.
@@ -116,21 +118,25 @@ pub fn rules_yaml(model: &Scorecard) -> String {
             if let Some(hold) = &r.hold {
                 let _ = writeln!(out, "        for: {hold}");
             }
-            out.push_str("        labels:\n");
-            for (k, v) in &r.labels {
-                let _ = writeln!(out, "          {k}: {}", q(v));
-            }
-            out.push_str("        annotations:\n");
-            for (k, v) in &r.annotations {
-                let _ = writeln!(out, "          {k}: {}", q(v));
-            }
+            labels_and_annotations(&mut out, &r);
         }
     }
     out
 }
 
+/// A rule's `labels:` and `annotations:` maps, at the indentation of a
+/// rule's keys in a group (Prometheus and Grafana files alike).
+pub(super) fn labels_and_annotations(out: &mut String, rule: &AlertRule) {
+    for (name, map) in [("labels", &rule.labels), ("annotations", &rule.annotations)] {
+        let _ = writeln!(out, "        {name}:");
+        for (k, v) in map {
+            let _ = writeln!(out, "          {k}: {}", q(v));
+        }
+    }
+}
+
 /// A YAML scalar: a JSON string, which YAML reads as the same text.
-fn q(text: &str) -> String {
+pub(super) fn q(text: &str) -> String {
     serde_json::to_string(text).unwrap_or_default()
 }
 
@@ -190,19 +196,9 @@ fn condition(
     let v = format!("{value}{}", selector(m));
     let num = |quantity| number(check.number(quantity));
     let test = match &t.bound {
-        Bound::Absolute { op, value: x } => format!("{v} {} {}", op.as_str(), num(x)),
-        Bound::Outside {
-            low,
-            high,
-            low_inclusive,
-            high_inclusive,
-        } => format!(
-            "({v} {} {} or {v} {} {})",
-            if *low_inclusive { "<=" } else { "<" },
-            num(low),
-            if *high_inclusive { ">=" } else { ">" },
-            num(high)
-        ),
+        Bound::Absolute { .. } | Bound::Outside { .. } => {
+            absolute_test(check, t, &v, "or").unwrap_or_default()
+        }
         Bound::Relative {
             direction,
             amount,
@@ -233,16 +229,6 @@ fn condition(
         test
     } else {
         format!("{test} and {sample}{} >= {min}", selector(m))
-    }
-}
-
-/// `b * (1 - 0.2)` for `drops 20%`, `b - 0.02` for `drops 2pp`.
-fn moved(b: &str, direction: Direction, unit: QuantityUnit, amount: &str) -> String {
-    match (direction, unit == QuantityUnit::Percent) {
-        (Direction::Drops, true) => format!("{b} * (1 - {amount})"),
-        (Direction::Rises, true) => format!("{b} * (1 + {amount})"),
-        (Direction::Drops, false) => format!("{b} - {amount}"),
-        (Direction::Rises, false) => format!("{b} + {amount}"),
     }
 }
 

@@ -4,7 +4,7 @@
 //! Prometheus rules and the Grafana rules judge the same things alike.
 
 use crate::model::{Grain, Metric, MetricKind, Scorecard, Severity, Side};
-use crate::syntax::ast::{Bound, QuantityUnit, SideName, Threshold, Tradeoff};
+use crate::syntax::ast::{Bound, Direction, QuantityUnit, SideName, Threshold, Tradeoff};
 
 /// What a check judges.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -254,6 +254,23 @@ impl<'m> Rules<'m> {
     }
 }
 
+impl<'m> Rules<'m> {
+    /// The first check of each pair, then of each source: what a Snowflake
+    /// alert or a dbt test covers.
+    pub fn subjects(&self) -> Vec<&Check<'m>> {
+        let mut seen: Vec<(Option<&str>, Option<&str>)> = Vec::new();
+        let mut out = Vec::new();
+        for check in &self.checks {
+            let key = (check.pair, check.source);
+            if !seen.contains(&key) {
+                seen.push(key);
+                out.push(check);
+            }
+        }
+        out
+    }
+}
+
 impl Check<'_> {
     /// Whether the check's values are minutes (durations, freshness), so
     /// that bounds written as durations are divided by 60.
@@ -309,6 +326,40 @@ pub fn window_buckets(seconds: u64, grain: Grain) -> u64 {
         Grain::Month => 30 * 86_400,
     };
     seconds.div_ceil(bucket).max(1)
+}
+
+/// The test of an absolute or two-sided bound on `value` (`value < 0.95`,
+/// `(value < 0.01 OR value > 0.1)`), with the language's `or`; `None` for
+/// a relative bound. SQL and PromQL read it alike.
+pub fn absolute_test(check: &Check<'_>, t: &Threshold, value: &str, or: &str) -> Option<String> {
+    let num = |q| crate::sql::dialect::number(check.number(q));
+    match &t.bound {
+        Bound::Absolute { op, value: x } => Some(format!("{value} {} {}", op.as_str(), num(x))),
+        Bound::Outside {
+            low,
+            high,
+            low_inclusive,
+            high_inclusive,
+        } => Some(format!(
+            "({value} {} {} {or} {value} {} {})",
+            if *low_inclusive { "<=" } else { "<" },
+            num(low),
+            if *high_inclusive { ">=" } else { ">" },
+            num(high)
+        )),
+        Bound::Relative { .. } => None,
+    }
+}
+
+/// A baseline moved by an amount, as an expression (SQL and PromQL read it
+/// alike): `base * (1 - 0.2)` for `drops 20%`, `base - 0.02` for `drops 2pp`.
+pub fn moved(base: &str, direction: Direction, unit: QuantityUnit, amount: &str) -> String {
+    match (direction, unit == QuantityUnit::Percent) {
+        (Direction::Drops, true) => format!("{base} * (1 - {amount})"),
+        (Direction::Rises, true) => format!("{base} * (1 + {amount})"),
+        (Direction::Drops, false) => format!("{base} - {amount}"),
+        (Direction::Rises, false) => format!("{base} + {amount}"),
+    }
 }
 
 /// The distinct security owners of the journeys whose metrics read a

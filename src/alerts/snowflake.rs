@@ -78,13 +78,7 @@ pub fn alerts_sql(
         "scorecard_status"
     );
     // One alert per pair, then per source: the first check of each.
-    let mut seen: Vec<(Option<&str>, Option<&str>)> = Vec::new();
-    for check in &rules.checks {
-        let key = (check.pair, check.source);
-        if seen.contains(&key) {
-            continue;
-        }
-        seen.push(key);
+    for check in rules.subjects() {
         let (name, filter, what) = match (check.pair, check.source) {
             (Some(pair), _) => (
                 format!("scorec_{}_{pair}", model.name),

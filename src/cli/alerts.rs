@@ -4,9 +4,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::build::{checked, input_inside};
-use super::fs::write_dir_atomic;
-use super::{EXIT_ERRORS, EXIT_OK, EXIT_USAGE, OutputArgs};
+use super::build::{checked, render_failed, write_out};
+use super::{EXIT_OK, EXIT_USAGE, OutputArgs};
 use crate::alerts::{self, Target};
 use crate::sql::Dialect;
 
@@ -87,28 +86,10 @@ pub(super) fn run(args: &AlertsArgs) -> u8 {
     };
     let artifacts = match alerts::generate(&model, target, dialect, &options) {
         Ok(a) => a,
-        Err(e) => {
-            eprintln!("error: {}", e.message);
-            if !e.sql.is_empty() {
-                eprintln!("\n{}", e.sql);
-            }
-            return EXIT_ERRORS;
-        }
+        Err(e) => return render_failed(&e),
     };
-    if let Some(input) = input_inside(&args.out, &loaded) {
-        eprintln!(
-            "error: cannot write {}: `scorec alerts` replaces that folder as a whole, and it holds the scorecard ({input}); choose another --out",
-            args.out.display()
-        );
-        return EXIT_USAGE;
-    }
-    let files: Vec<(PathBuf, &[u8])> = artifacts
-        .iter()
-        .map(|a| (PathBuf::from(&a.path), a.text.as_bytes()))
-        .collect();
-    if let Err(e) = write_dir_atomic(&args.out, &files) {
-        eprintln!("error: cannot write {}: {e}", args.out.display());
-        return EXIT_USAGE;
+    if let Err(code) = write_out(&args.out, &loaded, &artifacts, "`scorec alerts`") {
+        return code;
     }
     let dialect = match target {
         Target::Sql | Target::Dbt => format!(" for {}", dialect.name()),

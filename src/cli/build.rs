@@ -178,28 +178,10 @@ pub(super) fn build(args: &BuildArgs) -> u8 {
         .collect();
     let artifacts = match build::build(&model, &dialects, &options, &inputs) {
         Ok(a) => a,
-        Err(e) => {
-            eprintln!("error: {}", e.message);
-            if !e.sql.is_empty() {
-                eprintln!("\n{}", e.sql);
-            }
-            return EXIT_ERRORS;
-        }
+        Err(e) => return render_failed(&e),
     };
-    if let Some(input) = input_inside(&args.out, &loaded) {
-        eprintln!(
-            "error: cannot write {}: a build replaces that folder as a whole, and it holds the scorecard ({input}); choose another --out",
-            args.out.display()
-        );
-        return EXIT_USAGE;
-    }
-    let files: Vec<(PathBuf, &[u8])> = artifacts
-        .iter()
-        .map(|a| (PathBuf::from(&a.path), a.text.as_bytes()))
-        .collect();
-    if let Err(e) = write_dir_atomic(&args.out, &files) {
-        eprintln!("error: cannot write {}: {e}", args.out.display());
-        return EXIT_USAGE;
+    if let Err(code) = write_out(&args.out, &loaded, &artifacts, "a build") {
+        return code;
     }
     let names: Vec<&str> = dialects.iter().map(|d| d.name()).collect();
     println!(
@@ -212,9 +194,43 @@ pub(super) fn build(args: &BuildArgs) -> u8 {
     EXIT_OK
 }
 
+/// Reports SQL that scorec generated wrong (always a bug); the exit code.
+pub(super) fn render_failed(e: &sql::RenderError) -> u8 {
+    eprintln!("error: {}", e.message);
+    if !e.sql.is_empty() {
+        eprintln!("\n{}", e.sql);
+    }
+    EXIT_ERRORS
+}
+
+/// Replaces the folder `out` with the artifacts, all or nothing; refuses a
+/// folder that holds the scorecard. `what` names the command in the error.
+pub(super) fn write_out(
+    out: &Path,
+    loaded: &Loaded,
+    artifacts: &[build::Artifact],
+    what: &str,
+) -> Result<(), u8> {
+    if let Some(input) = input_inside(out, loaded) {
+        eprintln!(
+            "error: cannot write {}: {what} replaces that folder as a whole, and it holds the scorecard ({input}); choose another --out",
+            out.display()
+        );
+        return Err(EXIT_USAGE);
+    }
+    let files: Vec<(PathBuf, &[u8])> = artifacts
+        .iter()
+        .map(|a| (PathBuf::from(&a.path), a.text.as_bytes()))
+        .collect();
+    write_dir_atomic(out, &files).map_err(|e| {
+        eprintln!("error: cannot write {}: {e}", out.display());
+        EXIT_USAGE
+    })
+}
+
 /// The scorecard's folder or an input file, if it lies inside `out` (which
 /// a build replaces as a whole).
-pub(super) fn input_inside(out: &Path, loaded: &Loaded) -> Option<String> {
+fn input_inside(out: &Path, loaded: &Loaded) -> Option<String> {
     let out = std::fs::canonicalize(out).ok()?;
     let root = loaded.root_dir.to_string_lossy();
     std::iter::once(root.as_ref())
@@ -331,12 +347,6 @@ pub(super) fn sql(args: &SqlArgs) -> u8 {
             print!("{text}");
             EXIT_OK
         }
-        Err(e) => {
-            eprintln!("error: {}", e.message);
-            if !e.sql.is_empty() {
-                eprintln!("\n{}", e.sql);
-            }
-            EXIT_ERRORS
-        }
+        Err(e) => render_failed(&e),
     }
 }
