@@ -209,7 +209,7 @@ fn check_breaches(rows: &Rows) -> Vec<String> {
                 subject(rows, r),
                 day(column(rows, r, "bucket")),
                 t("cohort"),
-                t("status"),
+                t("severity"),
                 t("acting_owner"),
             )
         })

@@ -9,7 +9,8 @@
 //! | `check_<n>` | one pair side or integrity check: value, sample, min_sample (cohort overrides first) and its baselines |
 //! | `check_<n>_hits` | per bound: 1 breached, 0 not, NULL when its baseline is too thin |
 //! | `check_<n>_runs` | per sustained bound: breaching, judged buckets in the last N of the cohort |
-//! | `check_<n>_judged` | status, the bound that fired and its baseline |
+//! | `check_<n>_levels` | the warn and critical hits, bounds and baselines of each row's level (its cohort override, else the side's) |
+//! | `check_<n>_judged` | the status; the output row adds the bound that fired |
 //! | `tradeoff_<n>`, `tradeoff_<n>_judged` | both sides of a pair side by side per bucket and cohort, and the trade-off's status |
 
 use std::fmt::Write as _;

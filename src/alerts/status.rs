@@ -134,17 +134,18 @@ pub fn breach_query(model: &Scorecard, d: &'static dyn SqlDialect, schema: &str)
         .iter()
         .map(|c| d.ident(c))
         .collect();
-    let mut order: Vec<String> = [
+    let order: Vec<String> = [
         "rule", "journey", "pair", "side", "metric", "source", "bucket", "grouping", "cohort",
     ]
     .iter()
     .map(|c| d.ident(c))
     .collect();
-    order.truncate(9);
+    // An alert's severity is the row's status.
     format!(
-        "SELECT {cols}\nFROM (SELECT {cols}, max(CASE WHEN {status} <> 'incomplete' THEN {bucket} END) OVER (PARTITION BY {partition}) AS {newest} FROM {schema}.{view}) AS {s}\nWHERE {status} IN ('warn', 'critical') AND {bucket} = {newest}\nORDER BY {order}",
+        "SELECT {cols}, {status} AS {severity}\nFROM (SELECT {cols}, max(CASE WHEN {status} <> 'incomplete' THEN {bucket} END) OVER (PARTITION BY {partition}) AS {newest} FROM {schema}.{view}) AS {s}\nWHERE {status} IN ('warn', 'critical') AND {bucket} = {newest}\nORDER BY {order}",
         cols = listed.join(", "),
         status = d.ident("status"),
+        severity = d.ident("severity"),
         bucket = d.ident("bucket"),
         partition = partition.join(", "),
         newest = d.ident("newest"),
