@@ -199,33 +199,24 @@ fn check_statuses(rows: &Rows) -> Vec<String> {
 
 /// Checks the breach query's rows: exactly the planted breaches.
 fn check_breaches(rows: &Rows) -> Vec<String> {
-    let mut got: Vec<(String, String, String, String, String, String)> = rows
+    let mut got: Vec<[String; 6]> = rows
         .rows
         .iter()
         .map(|r| {
             let t = |c: &str| text(column(rows, r, c)).unwrap_or_default();
-            (
+            [
                 t("rule"),
                 subject(rows, r),
                 day(column(rows, r, "bucket")),
                 t("cohort"),
                 t("severity"),
                 t("acting_owner"),
-            )
+            ]
         })
         .collect();
-    let mut want: Vec<_> = BREACHES
+    let mut want: Vec<[String; 6]> = BREACHES
         .iter()
-        .map(|&(a, b, c, d, e, f)| {
-            (
-                a.to_string(),
-                b.to_string(),
-                c.to_string(),
-                d.to_string(),
-                e.to_string(),
-                f.to_string(),
-            )
-        })
+        .map(|&(a, b, c, d, e, f)| [a, b, c, d, e, f].map(str::to_string))
         .collect();
     got.sort();
     want.sort();
@@ -474,7 +465,7 @@ fn check_example(status: &Rows, breaches: &Rows, engine: &str) {
     let rules = scorec::alerts::rules::Rules::of(&example);
     let mut problems = Vec::new();
     for check in &rules.checks {
-        let subject = check
+        let what = check
             .metric
             .map(|m| m.name.as_str())
             .or(check.source)
@@ -483,13 +474,13 @@ fn check_example(status: &Rows, breaches: &Rows, engine: &str) {
             .rows
             .iter()
             .filter(|r| {
-                subject_of(status, r) == subject
+                subject(status, r) == what
                     && text(column(status, r, "rule")).as_deref() == Some(check.rule.as_str())
             })
             .count();
         if rows == 0 {
             problems.push(format!(
-                "{engine}: no status rows for {} {subject}",
+                "{engine}: no status rows for {} {what}",
                 check.rule.as_str()
             ));
         }
@@ -507,10 +498,6 @@ fn check_example(status: &Rows, breaches: &Rows, engine: &str) {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
-}
-
-fn subject_of(rows: &Rows, row: &[Json]) -> String {
-    subject(rows, row)
 }
 
 // FIXME: the embedded DuckDB (the Rust crate's bundled v2.0.0, test build)

@@ -191,7 +191,9 @@ pub struct GaugeRow {
 /// The OpenMetrics text of the newest judged (complete) bucket of each
 /// series; NULL values are left out, so a rule over them does not fire.
 pub fn exposition(rows: &[GaugeRow]) -> String {
-    let mut newest: BTreeMap<(&str, &[(String, String)]), &GaugeRow> = BTreeMap::new();
+    // By gauge and labels: one series each.
+    type Series<'r> = (&'r str, &'r [(String, String)]);
+    let mut newest: BTreeMap<Series<'_>, &GaugeRow> = BTreeMap::new();
     for row in rows.iter().filter(|r| !r.incomplete) {
         let key = (row.gauge.as_str(), row.labels.as_slice());
         match newest.get(&key) {

@@ -43,6 +43,10 @@ pub(super) struct Status {
     pub(super) sample: &'static str,
 }
 
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one argument per column of a table row"
+)]
 const fn row(
     rule: &'static str,
     subject: &'static str,
@@ -627,7 +631,17 @@ pub(super) const STATUSES: &[Status] = &[
 
 /// The breach query's rows: (rule, subject, bucket, cohort, status,
 /// acting owner).
-pub(super) const BREACHES: &[(&str, &str, &str, &str, &str, &str)] = &[
+/// (rule, subject, bucket, cohort, severity, acting owner).
+pub(super) type Breach = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+);
+
+pub(super) const BREACHES: &[Breach] = &[
     (
         "threshold",
         "suspicious_rate",
