@@ -2,6 +2,7 @@
 //! the scorec DSL, into a checked model and from there into warehouse SQL
 //! and alert rules. See `ARCHITECTURE.md` for the stages.
 
+pub mod alerts;
 pub mod build;
 pub mod catalog;
 pub mod check;

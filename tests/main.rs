@@ -1,6 +1,7 @@
 //! The integration tests: one binary (so the bundled DuckDB links once),
 //! one module per stage or command.
 
+mod alerts;
 mod build;
 mod check;
 mod cli;

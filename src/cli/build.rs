@@ -6,7 +6,7 @@ use clap::Args;
 use jiff::civil::DateTime;
 
 use super::commands::{exit_code, report};
-use super::fs::{OsFs, replace_dir, write_new};
+use super::fs::{OsFs, replace_dir, write_dir_atomic, write_new};
 use super::{EXIT_ERRORS, EXIT_OK, EXIT_USAGE, Format, OutputArgs};
 use crate::build::{self, BuildError, Input};
 use crate::check;
@@ -91,7 +91,7 @@ fn parse_time(text: &str) -> Result<DateTime, String> {
 /// Loads and checks; reports diagnostics; the model when there are no errors.
 /// With `sql_on_stdout` (`scorec sql`, whose output is piped to a
 /// warehouse) the whole report goes to stderr.
-fn checked(
+pub(super) fn checked(
     path: &Path,
     output: OutputArgs,
     sql_on_stdout: bool,
@@ -176,12 +176,8 @@ pub(super) fn build(args: &BuildArgs) -> u8 {
             text: &f.text,
         })
         .collect();
-    if let Some(input) = input_inside(&args.out, &loaded) {
-        eprintln!(
-            "error: cannot write {}: a build replaces that folder as a whole, and it holds the scorecard ({input}); choose another --out",
-            args.out.display()
-        );
-        return EXIT_USAGE;
+    if let Err(code) = refuse_inside(&args.out, &loaded, "a build") {
+        return code;
     }
     // Files are written as they are rendered, into a new folder that
     // replaces the old one only when the build succeeds.
@@ -199,10 +195,7 @@ pub(super) fn build(args: &BuildArgs) -> u8 {
         }
     });
     let files = match (written, refused) {
-        (_, Some(e)) => {
-            eprintln!("error: {}", e.message);
-            return EXIT_ERRORS;
-        }
+        (_, Some(e)) => return render_failed(&e),
         (Ok(files), None) => files,
         (Err(e), None) => {
             eprintln!("error: cannot write {}: {e}", args.out.display());
@@ -218,6 +211,47 @@ pub(super) fn build(args: &BuildArgs) -> u8 {
         args.out.display()
     );
     EXIT_OK
+}
+
+/// Reports SQL that scorec generated wrong (always a bug); the exit code.
+pub(super) fn render_failed(e: &sql::RenderError) -> u8 {
+    eprintln!("error: {}", e.message);
+    EXIT_ERRORS
+}
+
+/// Replaces the folder `out` with the artifacts, all or nothing; refuses a
+/// folder that holds the scorecard. `what` names the command in the error.
+pub(super) fn write_out(
+    out: &Path,
+    loaded: &Loaded,
+    artifacts: &[build::Artifact],
+    what: &str,
+) -> Result<(), u8> {
+    refuse_inside(out, loaded, what)?;
+    let files: Vec<(PathBuf, &[u8])> = artifacts
+        .iter()
+        .map(|a| (PathBuf::from(&a.path), a.text.as_bytes()))
+        .collect();
+    write_dir_atomic(out, &files).map_err(|e| {
+        eprintln!("error: cannot write {}: {e}", out.display());
+        EXIT_USAGE
+    })
+}
+
+/// Refuses an output folder that holds the scorecard (a command that
+/// replaces it as a whole would delete the scorecard). `what` names the
+/// command in the error.
+fn refuse_inside(out: &Path, loaded: &Loaded, what: &str) -> Result<(), u8> {
+    match input_inside(out, loaded) {
+        Some(input) => {
+            eprintln!(
+                "error: cannot write {}: {what} replaces that folder as a whole, and it holds the scorecard ({input}); choose another --out",
+                out.display()
+            );
+            Err(EXIT_USAGE)
+        }
+        None => Ok(()),
+    }
 }
 
 /// The scorecard's folder or an input file, if it lies inside `out` (which
@@ -343,9 +377,6 @@ pub(super) fn sql(args: &SqlArgs) -> u8 {
             print!("{text}");
             EXIT_OK
         }
-        Err(e) => {
-            eprintln!("error: {}", e.message);
-            EXIT_ERRORS
-        }
+        Err(e) => render_failed(&e),
     }
 }

@@ -6,6 +6,7 @@
     reason = "the CLI is where scorec talks to the terminal"
 )]
 
+mod alerts;
 mod build;
 mod commands;
 mod diff;
@@ -65,6 +66,8 @@ pub enum Command {
     Build(build::BuildArgs),
     /// Print the SQL of one metric, journey or source, for review.
     Sql(build::SqlArgs),
+    /// Write statuses and alert rules: SQL, Snowflake, dbt, Prometheus or Grafana.
+    Alerts(alerts::AlertsArgs),
     /// Write deterministic example event data for the bundled example scorecard.
     ExampleData(example_data::ExampleDataArgs),
     /// Compare two versions of a scorecard by meaning: changes, impact, reviewers.
@@ -218,6 +221,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Init(args) => commands::init(&args),
         Command::Build(args) => build::build(&args),
         Command::Sql(args) => build::sql(&args),
+        Command::Alerts(args) => alerts::run(&args),
         Command::ExampleData(args) => example_data::run(&args),
         Command::Diff(args) => diff::diff(&args),
         Command::Schema => {

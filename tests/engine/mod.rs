@@ -4,7 +4,7 @@
 mod compare;
 mod oracle;
 mod rules;
-mod suite;
+pub(crate) mod suite;
 
 #[allow(
     unused_imports,

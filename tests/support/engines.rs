@@ -373,7 +373,7 @@ pub(crate) fn timestamp_text(micros: i64) -> String {
 }
 
 /// The Python of the engine venv, from `SCOREC_PYTHON`.
-fn python() -> Result<PathBuf, String> {
+pub(crate) fn python() -> Result<PathBuf, String> {
     match std::env::var_os("SCOREC_PYTHON") {
         Some(python) if !python.is_empty() => Ok(PathBuf::from(python)),
         _ => Err(format!(

@@ -32,6 +32,7 @@ mod windows;
 pub(crate) use metrics::MEASURES;
 
 use jiff::civil::DateTime;
+use sqlparser::parser::{Parser, ParserOptions};
 
 use crate::model::{Grain, WeekStart};
 use crate::sql::dialect::{Clock, Dialect, SqlDialect};
@@ -322,4 +323,36 @@ fn literal_span(
         ))
         .ok()?;
     Some((from, to))
+}
+
+/// Parses `sql` in the dialect (it must be exactly one statement) and
+/// prints it from the AST, for the small statements of `scorec alerts`
+/// (the build writes its large ones as rendered). Literals are kept as
+/// written (no unescaping): sqlparser prints a string by doubling quotes
+/// only, which would undo the backslash escapes of BigQuery, Snowflake,
+/// Databricks, Redshift and ClickHouse.
+pub fn finish(dialect: Dialect, sql: &str) -> Result<String, RenderError> {
+    let parser = dialect.parser();
+    let error = |e: sqlparser::parser::ParserError| RenderError {
+        message: format!("generated {} SQL does not parse: {e}\n{sql}", dialect.name()),
+    };
+    let statements = Parser::new(&*parser)
+        .with_options(
+            ParserOptions::new()
+                .with_trailing_commas(parser.supports_trailing_commas())
+                .with_unescape(false),
+        )
+        .try_with_sql(sql)
+        .and_then(|mut p| p.parse_statements())
+        .map_err(error)?;
+    match statements.as_slice() {
+        [one] => Ok(format!("{one:#}")),
+        _ => Err(RenderError {
+            message: format!(
+                "generated {} SQL holds {} statements, not one",
+                dialect.name(),
+                statements.len()
+            ),
+        }),
+    }
 }
