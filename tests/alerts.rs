@@ -53,7 +53,7 @@ fn alert_options() -> alerts::Options {
 /// The target's files for a dialect.
 fn files(model: &Scorecard, target: Target, dialect: Dialect) -> Vec<scorec::build::Artifact> {
     alerts::generate(model, target, dialect, &alert_options())
-        .unwrap_or_else(|e| panic!("{}: {}\n{}", dialect.name(), e.message, e.sql))
+        .unwrap_or_else(|e| panic!("{}: {}", dialect.name(), e.message))
 }
 
 fn file(files: &[scorec::build::Artifact], path: &str) -> String {
@@ -72,7 +72,7 @@ fn script(model: &Scorecard, dialect: Dialect, select: &str) -> String {
         metric_files: Default::default(),
     };
     let built = scorec::build::build(model, &[dialect], &options, &[])
-        .unwrap_or_else(|e| panic!("{}\n{}", e.message, e.sql));
+        .unwrap_or_else(|e| panic!("{}", e.message));
     let name = dialect.name();
     let status = files(model, Target::Sql, dialect);
     format!(

@@ -162,6 +162,17 @@ fn thresholds_are_tightened_or_loosened_from_the_good_direction() {
             pair("product", "account-experience"),
         ]
     );
+    // A threshold is not in the metric SQL but in every alert target.
+    let alerts = &r.impact.artifacts[1];
+    assert_eq!(alerts.kind, "alerts");
+    let changed: Vec<&str> = alerts.files.iter().map(|f| f.path.as_str()).collect();
+    for path in [
+        "sql/duckdb/scorecard_status.sql",
+        "prometheus/rules.yaml",
+        "snowflake/scorecard_status.sql",
+    ] {
+        assert!(changed.contains(&path), "{path} not in {changed:?}");
+    }
     let r = variant("threshold_tightened");
     assert_eq!(
         facts(&r),

@@ -11,6 +11,7 @@
 use serde::Serialize;
 
 use super::{Change, Version};
+use crate::alerts::{self, Target};
 use crate::build::{self, Input};
 use crate::sql::{Dialect, Options};
 
@@ -103,6 +104,41 @@ pub fn sql_outputs(version: Version<'_>, dialects: &[Dialect]) -> Result<Vec<Out
             text: a.text,
         })
         .collect())
+}
+
+/// Every file `scorec alerts` writes: each target, for each of `dialects`
+/// where the target depends on one (`sql`, `dbt`), under `<target>/`.
+pub fn alert_outputs(version: Version<'_>, dialects: &[Dialect]) -> Result<Vec<Output>, String> {
+    let options = alerts::Options {
+        schema: "scorec".to_string(),
+        snowflake: alerts::snowflake::SnowflakeOptions::default(),
+        grafana: alerts::grafana::GrafanaOptions::default(),
+    };
+    let mut out = Vec::new();
+    for target in Target::ALL {
+        let per_dialect = matches!(target, Target::Sql | Target::Dbt);
+        let chosen = if per_dialect {
+            dialects
+        } else {
+            &dialects[..dialects.len().min(1)]
+        };
+        for &dialect in chosen {
+            let files = alerts::generate(version.model, target, dialect, &options)
+                .map_err(|e| e.message)?;
+            for file in files {
+                let path = match target {
+                    Target::Sql => format!("sql/{}", file.path),
+                    Target::Dbt => format!("{}/{}", dialect.name(), file.path),
+                    _ => file.path,
+                };
+                out.push(Output {
+                    path,
+                    text: file.text,
+                });
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Compares one artifact set of two versions; a version that could not be
@@ -215,11 +251,18 @@ pub fn compute(
     changes: &[Change],
 ) -> Impact {
     Impact {
-        artifacts: vec![compare_outputs(
-            "sql",
-            sql_outputs(old, dialects),
-            sql_outputs(new, dialects),
-        )],
+        artifacts: vec![
+            compare_outputs(
+                "sql",
+                sql_outputs(old, dialects),
+                sql_outputs(new, dialects),
+            ),
+            compare_outputs(
+                "alerts",
+                alert_outputs(old, dialects),
+                alert_outputs(new, dialects),
+            ),
+        ],
         history_breaks: history_breaks(old, new, changes),
     }
 }

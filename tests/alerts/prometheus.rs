@@ -42,7 +42,7 @@ pub(super) fn gauge_rows() -> Vec<GaugeRow> {
     support::engines::write_parquet(&fixture_dir(), &table_types(&model), data.path())
         .unwrap_or_else(|e| panic!("{e}"));
     let select = gauges::gauges_sql(&model, Dialect::DuckDb, &super::alert_options())
-        .unwrap_or_else(|e| panic!("{}\n{}", e.message, e.sql));
+        .unwrap_or_else(|e| panic!("{}", e.message));
     let rows = support::engines::duckdb(data.path(), &script(&model, Dialect::DuckDb, &select))
         .unwrap_or_else(|e| panic!("{e}"));
     let at = |name: &str| {

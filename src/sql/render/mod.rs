@@ -334,7 +334,10 @@ fn literal_span(
 pub fn finish(dialect: Dialect, sql: &str) -> Result<String, RenderError> {
     let parser = dialect.parser();
     let error = |e: sqlparser::parser::ParserError| RenderError {
-        message: format!("generated {} SQL does not parse: {e}\n{sql}", dialect.name()),
+        message: format!(
+            "generated {} SQL does not parse: {e}\n{sql}",
+            dialect.name()
+        ),
     };
     let statements = Parser::new(&*parser)
         .with_options(
