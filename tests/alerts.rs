@@ -31,17 +31,6 @@ fn model() -> Scorecard {
     }
 }
 
-fn table_types(model: &Scorecard) -> Vec<(&str, Vec<(String, String)>)> {
-    model
-        .sources
-        .values()
-        .map(|s| {
-            let columns = s.columns.iter().map(|(c, t)| (c.clone(), t.clone()));
-            (s.table.as_str(), columns.collect())
-        })
-        .collect()
-}
-
 fn alert_options() -> alerts::Options {
     alerts::Options {
         schema: "scorec".to_string(),
@@ -238,7 +227,7 @@ fn breach_select(model: &Scorecard, dialect: Dialect) -> String {
 fn statuses_and_breaches_on_duckdb() {
     let model = model();
     let data = TempDir::new("alerts").unwrap_or_else(|e| panic!("{e}"));
-    support::engines::write_parquet(&fixture_dir(), &table_types(&model), data.path())
+    support::engines::write_parquet(&fixture_dir(), &support::table_types(&model), data.path())
         .unwrap_or_else(|e| panic!("{e}"));
     let all = script(
         &model,
@@ -261,7 +250,7 @@ fn statuses_and_breaches_on_duckdb() {
 fn statuses_and_breaches_on_postgres() {
     let model = model();
     let pg = support::postgres::Postgres::start().unwrap_or_else(|e| panic!("{e}"));
-    pg.load(&fixture_dir(), &table_types(&model))
+    pg.load(&fixture_dir(), &support::table_types(&model))
         .unwrap_or_else(|e| panic!("{e}"));
     let all = script(
         &model,
@@ -512,7 +501,7 @@ fn example_statuses_run_on_postgres() {
         .model
         .expect("example model");
     let pg = support::postgres::Postgres::start().unwrap_or_else(|e| panic!("{e}"));
-    pg.load(example_data(), &table_types(&example))
+    pg.load(example_data(), &support::table_types(&example))
         .unwrap_or_else(|e| panic!("{e}"));
     let status = pg
         .query(&script(

@@ -8,7 +8,8 @@ use scorec::alerts::Target;
 use scorec::sql::Dialect;
 use serde_json::Value as Json;
 
-use super::{files, fixture_dir, model, table_types};
+use super::{files, fixture_dir, model};
+use crate::support::table_types;
 use crate::support::{self, engines::TempDir};
 
 /// Every data test of the package: (name, status, failing rows), computed

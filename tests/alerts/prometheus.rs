@@ -11,7 +11,8 @@ use scorec::alerts::prometheus;
 use scorec::sql::Dialect;
 use serde_json::Value as Json;
 
-use super::{fixture_dir, model, script, table_types, text};
+use super::{fixture_dir, model, script, text};
+use crate::support::table_types;
 use crate::support::{self, engines::TempDir};
 
 const PROMTOOL_HINT: &str =

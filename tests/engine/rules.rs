@@ -58,25 +58,13 @@ fn fixtures() -> Vec<&'static str> {
     out
 }
 
-/// The declared column types of a scorecard's tables.
-fn table_types(model: &Scorecard) -> Vec<(&str, Vec<(String, String)>)> {
-    model
-        .sources
-        .values()
-        .map(|s| {
-            let columns = s.columns.iter().map(|(c, t)| (c.clone(), t.clone()));
-            (s.table.as_str(), columns.collect())
-        })
-        .collect()
-}
-
 /// Every fixture's tables as Parquet in one fresh directory.
 fn parquet_dir() -> TempDir {
     let dir = TempDir::new("sql-rules").unwrap_or_else(|e| panic!("{e}"));
     let mut tables: Vec<String> = Vec::new();
     for fixture in fixtures() {
         let model = model(fixture);
-        let types = table_types(&model);
+        let types = support::table_types(&model);
         for (table, _) in &types {
             assert!(
                 !tables.iter().any(|t| t == table),
@@ -434,8 +422,11 @@ fn sql_rules_on_duckdb() {
 fn sql_rules_on_postgres() {
     let pg = support::postgres::Postgres::start().unwrap_or_else(|e| panic!("{e}"));
     for fixture in fixtures() {
-        pg.load(&fixture_dir(fixture), &table_types(&model(fixture)))
-            .unwrap_or_else(|e| panic!("{fixture}: {e}"));
+        pg.load(
+            &fixture_dir(fixture),
+            &support::table_types(&model(fixture)),
+        )
+        .unwrap_or_else(|e| panic!("{fixture}: {e}"));
     }
     let mut failures = Failures::default();
     for case in CASES {

@@ -85,3 +85,15 @@ pub(crate) fn transcript(args: &[&str]) -> String {
         args.join(" ")
     )
 }
+
+/// The declared column types of a scorecard's tables.
+pub(crate) fn table_types(model: &scorec::model::Scorecard) -> Vec<(&str, Vec<(String, String)>)> {
+    model
+        .sources
+        .values()
+        .map(|s| {
+            let columns = s.columns.iter().map(|(c, t)| (c.clone(), t.clone()));
+            (s.table.as_str(), columns.collect())
+        })
+        .collect()
+}
