@@ -147,6 +147,11 @@ codes! {
     BAD_COMPARISON = "E0703", "bad-comparison", "a control change's comparison cohort or journey cannot be used";
     // Scorecard settings.
     BAD_TIMEZONE = "E0801", "bad-timezone", "a time zone that the tz database does not know";
+    // Data of `scorec run`.
+    NO_DATA = "E0901", "no-data", "no data file or table for a source (`scorec run`)";
+    DATA_MISSING_COLUMN = "E0902", "data-missing-column", "a source's data lacks a column the scorecard reads (`scorec run`)";
+    DATA_COLUMN_TYPE = "E0903", "data-column-type", "a column of a source's data has a type that does not fit its declaration (`scorec run`)";
+    DATA_UNREADABLE = "E0904", "data-unreadable", "a source's data cannot be read, or the scorecard's SQL fails on it (`scorec run`)";
     // Lints.
     ACTIVITY_AS_VALUE = "W0101", "activity-as-value", "a pair's experience or outcome side is a plain activity count";
     UNUSED_METRIC = "W0102", "unused-metric", "a metric that no pair, derived metric or control change uses";

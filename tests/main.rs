@@ -10,4 +10,5 @@ mod diff;
 mod engine;
 mod engines_smoke;
 mod roundtrip;
+mod run;
 mod support;

@@ -316,6 +316,35 @@ impl Check<'_> {
     }
 }
 
+impl Rules<'_> {
+    /// How many buckets before a bucket its statuses read: the longest
+    /// baseline window (relative bounds, volume, trade-offs) plus the
+    /// longest sustained streak. A range judged on its own needs this much
+    /// history before its first bucket.
+    pub fn history_buckets(&self, grain: Grain) -> u64 {
+        let thresholds = self.checks.iter().flat_map(|c| c.thresholds.iter());
+        let baselines = thresholds
+            .clone()
+            .filter_map(|t| match &t.bound {
+                Bound::Relative { baseline, .. } => Some(baseline.node.seconds),
+                _ => None,
+            })
+            .chain(
+                self.tradeoffs
+                    .iter()
+                    .map(|t| t.tradeoff.baseline.node.seconds),
+            )
+            .map(|s| window_buckets(s, grain))
+            .max()
+            .unwrap_or(0);
+        let streak = thresholds
+            .filter_map(|t| t.windows.as_ref().map(|w| u64::from(w.node)))
+            .max()
+            .unwrap_or(1);
+        baselines + streak.saturating_sub(1)
+    }
+}
+
 /// The number of whole buckets a baseline window spans (at least one); a
 /// month counts as 30 days.
 pub fn window_buckets(seconds: u64, grain: Grain) -> u64 {

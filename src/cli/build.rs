@@ -81,7 +81,7 @@ pub struct SqlArgs {
     pub output: OutputArgs,
 }
 
-fn parse_time(text: &str) -> Result<DateTime, String> {
+pub(super) fn parse_time(text: &str) -> Result<DateTime, String> {
     // A civil date-time also reads a bare date (as midnight); a civil date
     // would read `2026-03-01T06:00` too, dropping the time.
     text.parse::<DateTime>()

@@ -13,6 +13,7 @@ mod diff;
 mod example_data;
 pub mod fs;
 mod git;
+mod run;
 
 use std::io::IsTerminal as _;
 use std::path::PathBuf;
@@ -72,6 +73,8 @@ pub enum Command {
     ExampleData(example_data::ExampleDataArgs),
     /// Compare two versions of a scorecard by meaning: changes, impact, reviewers.
     Diff(diff::DiffArgs),
+    /// Evaluate the scorecard on local data (Parquet, CSV, JSON, DuckDB) and report.
+    Run(run::RunArgs),
 }
 
 /// Output format of findings.
@@ -224,6 +227,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Alerts(args) => alerts::run(&args),
         Command::ExampleData(args) => example_data::run(&args),
         Command::Diff(args) => diff::diff(&args),
+        Command::Run(args) => run::run(&args),
         Command::Schema => {
             let schema = crate::syntax::yaml::shape::json_schema();
             println!(

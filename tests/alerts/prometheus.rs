@@ -37,7 +37,7 @@ pub(super) fn promtool(args: &[&str], dir: &std::path::Path) -> Result<String, S
 }
 
 /// The gauges of every bucket, from DuckDB.
-pub(super) fn gauge_rows() -> Vec<GaugeRow> {
+pub(crate) fn gauge_rows() -> Vec<GaugeRow> {
     let model = model();
     let data = TempDir::new("alerts-prom").unwrap_or_else(|e| panic!("{e}"));
     support::engines::write_parquet(&fixture_dir(), &table_types(&model), data.path())

@@ -8,28 +8,7 @@ use super::{
 };
 use crate::diff::{Change, Effect, Report};
 
-const RED: &str = "\x1b[31m";
-const GREEN: &str = "\x1b[32m";
-const YELLOW: &str = "\x1b[33m";
-const MAGENTA: &str = "\x1b[35m";
-const CYAN: &str = "\x1b[36m";
-const BOLD: &str = "\x1b[1m";
-const DIM: &str = "\x1b[2m";
-const RESET: &str = "\x1b[0m";
-
-struct Paint {
-    on: bool,
-}
-
-impl Paint {
-    fn paint(&self, style: &str, text: &str) -> String {
-        if self.on && !text.is_empty() {
-            format!("{style}{text}{RESET}")
-        } else {
-            text.to_string()
-        }
-    }
-}
+use crate::paint::{BOLD, CYAN, DIM, GREEN, MAGENTA, Paint, RED, YELLOW};
 
 /// The report as text; ANSI colours when `color`.
 pub fn text(report: &Report, cx: &Context, color: bool) -> String {
