@@ -6,6 +6,7 @@
 //! `build` (in `crate::build`) lays the statements out as files.
 
 pub mod dialect;
+mod pairs;
 pub mod plan;
 pub mod render;
 pub mod tz;
@@ -15,10 +16,10 @@ use std::fmt::Write as _;
 use indexmap::IndexMap;
 
 pub use dialect::Dialect;
+pub use pairs::pairs_sql;
 pub use render::{Bounds, RenderError};
 
-use crate::model::{Grain, Scorecard, Side, WeekStart};
-use crate::syntax::print_expr;
+use crate::model::{Grain, Scorecard, WeekStart};
 use plan::{Plan, Selection};
 use render::Renderer;
 
@@ -285,116 +286,6 @@ pub fn integrity_sql(
     Ok(statement(dialect, header, body, view, &options.schema))
 }
 
-/// The `scorecard_pairs` view: one row per pair side, with owners,
-/// thresholds, action and framework mappings.
-pub fn pairs_sql(
-    model: &Scorecard,
-    dialect: Dialect,
-    options: &Options,
-) -> Result<String, RenderError> {
-    check_identifiers(model, dialect, &options.schema)?;
-    let d = dialect.sql();
-    let text = |s: Option<&str>| s.map_or_else(|| d.null_of(d.text()), |s| d.string(s));
-    let columns = [
-        "pair",
-        "journey",
-        "side",
-        "metric",
-        "acting_owner",
-        "security_owner",
-        "product_owner",
-        "warn",
-        "critical",
-        "min_sample",
-        "cohort_overrides",
-        "tradeoff",
-        "action",
-        "maps",
-    ];
-    let mut rows = Vec::new();
-    for pair in model.pairs.values() {
-        let journey = &model.journeys[&pair.journey];
-        for (side, part) in [
-            ("security", &pair.security),
-            ("experience", &pair.experience),
-        ] {
-            let metric = &model.metrics[&part.metric];
-            let acting = match metric.side {
-                Side::Security => journey.security_owner.as_deref(),
-                Side::Experience | Side::Outcome => journey.product_owner.as_deref(),
-            };
-            let overrides = part
-                .overrides
-                .iter()
-                .map(|o| {
-                    let mut s = format!("{} = {}:", o.dimension, o.value);
-                    if let Some(w) = &o.warn {
-                        let _ = write!(s, " warn {}", print_expr::threshold(w));
-                    }
-                    if let Some(c) = &o.critical {
-                        let _ = write!(s, " critical {}", print_expr::threshold(c));
-                    }
-                    let _ = write!(s, " min_sample {}", o.min_sample);
-                    s
-                })
-                .collect::<Vec<_>>()
-                .join("; ");
-            let maps = pair
-                .maps
-                .iter()
-                .map(|m| format!("{}:{}", m.framework, m.id))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let values = [
-                text(Some(&pair.name)),
-                text(Some(&pair.journey)),
-                text(Some(side)),
-                text(Some(&part.metric)),
-                text(acting),
-                text(journey.security_owner.as_deref()),
-                text(journey.product_owner.as_deref()),
-                text(part.warn.as_ref().map(print_expr::threshold).as_deref()),
-                text(part.critical.as_ref().map(print_expr::threshold).as_deref()),
-                d.cast(&part.min_sample.to_string(), d.bigint()),
-                text((!overrides.is_empty()).then_some(overrides.as_str())),
-                text(pair.tradeoff.as_ref().map(print_expr::tradeoff).as_deref()),
-                text(pair.action.as_deref()),
-                text((!maps.is_empty()).then_some(maps.as_str())),
-            ];
-            // The first row names the columns; UNION ALL takes the names
-            // from it (a 10,000-pair scorecard would repeat them 20,000
-            // times).
-            let select: Vec<String> = if rows.is_empty() {
-                values
-                    .iter()
-                    .zip(columns)
-                    .map(|(v, c)| format!("{v} AS {}", d.ident(c)))
-                    .collect()
-            } else {
-                values.to_vec()
-            };
-            rows.push(format!("SELECT {}", select.join(", ")));
-        }
-    }
-    if rows.is_empty() {
-        let select: Vec<String> = columns
-            .iter()
-            .map(|c| format!("{} AS {}", d.null_of(d.text()), d.ident(c)))
-            .collect();
-        rows.push(format!("SELECT {} WHERE 1 = 0", select.join(", ")));
-    }
-    let body = rows.join("\nUNION ALL\n");
-    let mut header = header(model, dialect, &[], &Bounds::View, options);
-    header.push_str("-- Pairs: one row per side, joined to `scorecard` by metric.\n");
-    Ok(statement(
-        dialect,
-        header,
-        body,
-        Some("scorecard_pairs"),
-        &options.schema,
-    ))
-}
-
 /// The DuckDB time-zone macros the views call, if the dialect needs them.
 pub fn prelude_sql(
     model: &Scorecard,
@@ -419,7 +310,7 @@ pub fn prelude_sql(
 /// The header, then the statement: a view of `body`, or `body` itself.
 /// The text is written as rendered: the tests parse every statement of
 /// every dialect with sqlparser (and sqlglot) and run them on engines.
-fn statement(
+pub(crate) fn statement(
     dialect: Dialect,
     mut header: String,
     body: String,
@@ -451,7 +342,7 @@ fn one_line(text: &str) -> String {
 
 /// The comment lines of a statement: what generated it, the dialect and
 /// buckets, the range, and the metrics it returns with their files.
-fn header(
+pub(crate) fn header(
     model: &Scorecard,
     dialect: Dialect,
     outputs: &[String],
