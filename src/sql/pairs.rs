@@ -84,7 +84,7 @@ pub fn pairs_sql(
             sides.join("\nUNION ALL\n")
         )
     };
-    let mut header = header(model, dialect, &[], &Bounds::View, options);
+    let mut header = header(model, dialect, "", &Bounds::View, options);
     header.push_str("-- Pairs: one row per side, joined to `scorecard` by metric.\n");
     Ok(statement(
         dialect,

@@ -41,6 +41,31 @@ enum Kind {
     Sum = 3,
 }
 
+/// Text that the branches of one select repeat, quoted once.
+struct Cache {
+    /// `sc_bucket`, `sc_grouping` and the plan's dimensions, bare.
+    bare: Vec<String>,
+    /// Per stream: its dense CTE's name, quoted, and its groupings.
+    dense: Vec<(String, String, Vec<Vec<String>>)>,
+    /// Grouping filters on the bare `sc_grouping`, by groupings.
+    filters: Vec<(Vec<Vec<String>>, String)>,
+}
+
+impl Cache {
+    /// The filter to a metric's groupings.
+    fn filter(&mut self, r: &Renderer<'_, '_>, plan: &MetricPlan<'_>) -> &str {
+        let i = match self.filters.iter().position(|(g, _)| *g == plan.groupings) {
+            Some(i) => i,
+            None => {
+                let sql = r.groupings_filter(plan, &self.bare[1]);
+                self.filters.push((plan.groupings.clone(), sql));
+                self.filters.len() - 1
+            }
+        };
+        &self.filters[i].1
+    }
+}
+
 /// The raw columns of one metric's branch.
 struct Branch<'a> {
     kind: Kind,
@@ -66,7 +91,17 @@ impl Renderer<'_, '_> {
         }
         let mut classes: Vec<(u64, &[String])> = Vec::new();
         let mut kinds: Vec<Kind> = Vec::new();
-        let mut branches = Vec::with_capacity(plans.len());
+        let mut cache = Cache {
+            bare: ["sc_bucket", "sc_grouping"]
+                .iter()
+                .map(|c| self.id(c))
+                .chain(self.plan.dims.iter().map(|c| self.id(c)))
+                .collect(),
+            dense: Vec::new(),
+            filters: Vec::new(),
+        };
+        // About 200 bytes a branch.
+        let mut branches = String::with_capacity(plans.len() * 256);
         for (i, plan) in plans.iter().enumerate() {
             let class = (plan.window, &plan.sources[..]);
             let class = match classes.iter().position(|c| *c == class) {
@@ -76,13 +111,14 @@ impl Renderer<'_, '_> {
                     classes.len() - 1
                 }
             };
-            let branch = self.branch(plan, class, i == 0);
-            if let Some(kind) = branch.0
+            if i > 0 {
+                branches.push_str("\nUNION ALL\n");
+            }
+            if let Some(kind) = self.branch(&mut branches, &mut cache, plan, class, i == 0)
                 && !kinds.contains(&kind)
             {
                 kinds.push(kind);
             }
-            branches.push(branch.1);
         }
         kinds.sort_by_key(|k| *k as usize);
         let m = |c: &str| self.col("m", c);
@@ -101,17 +137,25 @@ impl Renderer<'_, '_> {
         for (expr, name) in measures.iter().zip(MEASURES) {
             select.push(format!("{expr} AS {}", self.id(name)));
         }
-        Some(format!(
-            "SELECT {}\nFROM ({}) AS {}",
-            select.join(",\n"),
-            branches.join("\nUNION ALL\n"),
-            self.id("m")
-        ))
+        let select = select.join(",\n");
+        let alias = self.id("m");
+        let mut sql = String::with_capacity(select.len() + branches.len() + 32);
+        for part in ["SELECT ", &select, "\nFROM (", &branches, ") AS ", &alias] {
+            sql.push_str(part);
+        }
+        Some(sql)
     }
 
-    /// One metric's branch: its kind (`None` only for a derived metric,
-    /// which has no branch) and its text.
-    fn branch(&self, plan: &MetricPlan<'_>, class: usize, first: bool) -> (Option<Kind>, String) {
+    /// Writes one metric's branch to `out` and returns its kind (`None`
+    /// for a derived metric, which has no branch).
+    fn branch(
+        &self,
+        out: &mut String,
+        cache: &mut Cache,
+        plan: &MetricPlan<'_>,
+        class: usize,
+        first: bool,
+    ) -> Option<Kind> {
         let d = self.d;
         // The first branch qualifies its columns: ClickHouse would read a
         // bare name that equals one of its aliases as the alias.
@@ -160,7 +204,7 @@ impl Renderer<'_, '_> {
                 v: Some(d.cast(&c(&sum.column), d.double())),
                 x: Some(d.cast(&c(&sum.column), d.decimal())),
             },
-            ValuePlan::Derived(_) => return (None, String::new()),
+            ValuePlan::Derived(_) => return None,
         };
         let metric = plan.metric;
         let null = |ty: &str| {
@@ -170,46 +214,94 @@ impl Renderer<'_, '_> {
                 "NULL".to_string()
             }
         };
-        let mut columns: Vec<(String, &str)> = vec![
-            (self.lit(&metric.name), "metric"),
-            (self.lit(&metric.journey), "journey"),
-            ((b.kind as u8).to_string(), "sc_kind"),
-            (class.to_string(), "sc_class"),
-            (c("sc_bucket"), ""),
-            (c("sc_grouping"), ""),
-        ];
-        for dim in &self.plan.dims {
-            if metric.cohorts.contains(dim) {
-                columns.push((c(dim), ""));
+        out.push_str("SELECT ");
+        // Each column with its alias, written in the first branch only.
+        let mut column = |sql: &str, alias: &str, leading: bool| {
+            if !leading {
+                out.push_str(", ");
+            }
+            out.push_str(sql);
+            if first && !alias.is_empty() {
+                out.push_str(" AS ");
+                out.push_str(&self.id(alias));
+            }
+        };
+        column(&self.lit(&metric.name), "metric", true);
+        column(&self.lit(&metric.journey), "journey", false);
+        column(&(b.kind as u8).to_string(), "sc_kind", false);
+        column(&class.to_string(), "sc_class", false);
+        if first {
+            column(&c("sc_bucket"), "", false);
+            column(&c("sc_grouping"), "", false);
+        } else {
+            column(&cache.bare[0], "", false);
+            column(&cache.bare[1], "", false);
+        }
+        for (i, dim) in self.plan.dims.iter().enumerate() {
+            if !metric.cohorts.contains(dim) {
+                column(&null(d.text()), dim, false);
+            } else if first {
+                column(&c(dim), "", false);
             } else {
-                columns.push((null(d.text()), dim));
+                column(&cache.bare[i + 2], "", false);
             }
         }
-        columns.push((b.n, "sc_n"));
-        columns.push((b.d.unwrap_or_else(|| "0".to_string()), "sc_d"));
-        columns.push((b.v.unwrap_or_else(|| null(d.double())), "sc_v"));
-        columns.push((b.x.unwrap_or_else(|| null(d.decimal())), "sc_x"));
-        let select: Vec<String> = columns
-            .into_iter()
-            .map(|(sql, alias)| {
-                if first && !alias.is_empty() {
-                    format!("{sql} AS {}", self.id(alias))
-                } else {
-                    sql
-                }
-            })
-            .collect();
-        let (from, filtered) = self.inputs(plan, &b.cols, q);
-        let mut sql = format!("SELECT {}\nFROM {from}", select.join(", "));
+        column(&b.n, "sc_n", false);
+        column(b.d.as_deref().unwrap_or("0"), "sc_d", false);
+        column(&b.v.unwrap_or_else(|| null(d.double())), "sc_v", false);
+        column(&b.x.unwrap_or_else(|| null(d.decimal())), "sc_x", false);
+        out.push_str("\nFROM ");
+        let filtered = self.inputs_to(out, cache, plan, &b.cols, q);
         // The rows of every grouping the metric does not have; none when
         // its input has only its groupings.
         if !filtered {
-            sql.push_str(&format!(
-                "\nWHERE {}",
-                self.groupings_filter(plan, &c("sc_grouping"))
-            ));
+            out.push_str("\nWHERE ");
+            if first {
+                out.push_str(&self.groupings_filter(plan, &c("sc_grouping")));
+            } else {
+                out.push_str(cache.filter(self, plan));
+            }
         }
-        (Some(b.kind), sql)
+        Some(b.kind)
+    }
+
+    /// Writes the rows a metric's counters come from (see `inputs`), with
+    /// a one-stream input's name quoted once per select; whether they
+    /// hold only the metric's groupings.
+    fn inputs_to(
+        &self,
+        out: &mut String,
+        cache: &mut Cache,
+        plan: &MetricPlan<'_>,
+        cols: &[&Col],
+        alias: Option<&str>,
+    ) -> bool {
+        let stream = &cols[0].stream;
+        if alias.is_some() || cols.iter().any(|c| &c.stream != stream) {
+            let (from, filtered) = self.inputs(plan, cols, alias);
+            out.push_str(&from);
+            return filtered;
+        }
+        let i = match cache.dense.iter().position(|(s, _, _)| s == stream) {
+            Some(i) => i,
+            None => {
+                let only_its = self
+                    .plan
+                    .streams
+                    .get(stream)
+                    .map(|s| s.groupings.clone())
+                    .unwrap_or_default();
+                cache.dense.push((
+                    stream.clone(),
+                    self.id(&format!("{stream}__dense")),
+                    only_its,
+                ));
+                cache.dense.len() - 1
+            }
+        };
+        let (_, dense, groupings) = &cache.dense[i];
+        out.push_str(dense);
+        groupings.iter().all(|g| plan.groupings.contains(g))
     }
 
     /// `value`: a double.
