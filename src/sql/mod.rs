@@ -6,6 +6,7 @@
 //! `build` (in `crate::build`) lays the statements out as files.
 
 pub mod dialect;
+mod pairs;
 pub mod plan;
 pub mod render;
 pub mod tz;
@@ -15,10 +16,10 @@ use std::fmt::Write as _;
 use indexmap::IndexMap;
 
 pub use dialect::Dialect;
+pub use pairs::pairs_sql;
 pub use render::{Bounds, RenderError};
 
-use crate::model::{Grain, Scorecard, Side, WeekStart};
-use crate::syntax::print_expr;
+use crate::model::{Grain, Scorecard, WeekStart};
 use plan::{Plan, Selection};
 use render::Renderer;
 
@@ -164,7 +165,7 @@ pub fn query_sql(
 ) -> String {
     let ordered = view.is_none();
     let body = Renderer::new(plan, dialect, bounds.clone(), &options.schema).query(ordered);
-    let header = header(plan.model, dialect, &plan.outputs, &bounds, options);
+    let header = header(plan.model, dialect, listed(plan, options), &bounds, options);
     statement(dialect, header, body, view, &options.schema)
 }
 
@@ -206,7 +207,13 @@ pub fn journey_view_sql(
         d.ident("journey"),
         d.string(journey)
     );
-    let mut header = header(model, dialect, metrics, &Bounds::View, options);
+    let mut header = header(
+        model,
+        dialect,
+        &listing(model, metrics, options),
+        &Bounds::View,
+        options,
+    );
     let _ = writeln!(
         header,
         "-- The rows of journey `{}` in the `scorecard` view.",
@@ -250,7 +257,7 @@ pub fn stream_statement(
 ) -> String {
     let plan = plans.of_stream(stream).unwrap_or(&plans.all);
     let body = Renderer::new(plan, dialect, bounds.clone(), &options.schema).stream_query(stream);
-    let mut header = header(plan.model, dialect, &plan.outputs, &bounds, options);
+    let mut header = header(plan.model, dialect, listed(plan, options), &bounds, options);
     let _ = writeln!(
         header,
         "-- The fused aggregation of `{}`: one scan, every counter by bucket and cohort.",
@@ -276,123 +283,13 @@ pub fn integrity_sql(
     check_identifiers(model, dialect, &options.schema)?;
     let plan = Plan::sources_only(model);
     let body = Renderer::new(&plan, dialect, bounds.clone(), &options.schema).integrity_query();
-    let mut header = header(model, dialect, &[], &bounds, options);
+    let mut header = header(model, dialect, "", &bounds, options);
     header.push_str(
         "-- Signal integrity per source and bucket: rows received and kept after\n\
          -- de-duplication, the duplicate ratio, the newest timestamp, and how many\n\
          -- minutes it lags behind the newest timestamp of all sources.\n",
     );
     Ok(statement(dialect, header, body, view, &options.schema))
-}
-
-/// The `scorecard_pairs` view: one row per pair side, with owners,
-/// thresholds, action and framework mappings.
-pub fn pairs_sql(
-    model: &Scorecard,
-    dialect: Dialect,
-    options: &Options,
-) -> Result<String, RenderError> {
-    check_identifiers(model, dialect, &options.schema)?;
-    let d = dialect.sql();
-    let text = |s: Option<&str>| s.map_or_else(|| d.null_of(d.text()), |s| d.string(s));
-    let columns = [
-        "pair",
-        "journey",
-        "side",
-        "metric",
-        "acting_owner",
-        "security_owner",
-        "product_owner",
-        "warn",
-        "critical",
-        "min_sample",
-        "cohort_overrides",
-        "tradeoff",
-        "action",
-        "maps",
-    ];
-    let mut rows = Vec::new();
-    for pair in model.pairs.values() {
-        let journey = &model.journeys[&pair.journey];
-        for (side, part) in [
-            ("security", &pair.security),
-            ("experience", &pair.experience),
-        ] {
-            let metric = &model.metrics[&part.metric];
-            let acting = match metric.side {
-                Side::Security => journey.security_owner.as_deref(),
-                Side::Experience | Side::Outcome => journey.product_owner.as_deref(),
-            };
-            let overrides = part
-                .overrides
-                .iter()
-                .map(|o| {
-                    let mut s = format!("{} = {}:", o.dimension, o.value);
-                    if let Some(w) = &o.warn {
-                        let _ = write!(s, " warn {}", print_expr::threshold(w));
-                    }
-                    if let Some(c) = &o.critical {
-                        let _ = write!(s, " critical {}", print_expr::threshold(c));
-                    }
-                    let _ = write!(s, " min_sample {}", o.min_sample);
-                    s
-                })
-                .collect::<Vec<_>>()
-                .join("; ");
-            let maps = pair
-                .maps
-                .iter()
-                .map(|m| format!("{}:{}", m.framework, m.id))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let values = [
-                text(Some(&pair.name)),
-                text(Some(&pair.journey)),
-                text(Some(side)),
-                text(Some(&part.metric)),
-                text(acting),
-                text(journey.security_owner.as_deref()),
-                text(journey.product_owner.as_deref()),
-                text(part.warn.as_ref().map(print_expr::threshold).as_deref()),
-                text(part.critical.as_ref().map(print_expr::threshold).as_deref()),
-                d.cast(&part.min_sample.to_string(), d.bigint()),
-                text((!overrides.is_empty()).then_some(overrides.as_str())),
-                text(pair.tradeoff.as_ref().map(print_expr::tradeoff).as_deref()),
-                text(pair.action.as_deref()),
-                text((!maps.is_empty()).then_some(maps.as_str())),
-            ];
-            // The first row names the columns; UNION ALL takes the names
-            // from it (a 10,000-pair scorecard would repeat them 20,000
-            // times).
-            let select: Vec<String> = if rows.is_empty() {
-                values
-                    .iter()
-                    .zip(columns)
-                    .map(|(v, c)| format!("{v} AS {}", d.ident(c)))
-                    .collect()
-            } else {
-                values.to_vec()
-            };
-            rows.push(format!("SELECT {}", select.join(", ")));
-        }
-    }
-    if rows.is_empty() {
-        let select: Vec<String> = columns
-            .iter()
-            .map(|c| format!("{} AS {}", d.null_of(d.text()), d.ident(c)))
-            .collect();
-        rows.push(format!("SELECT {} WHERE 1 = 0", select.join(", ")));
-    }
-    let body = rows.join("\nUNION ALL\n");
-    let mut header = header(model, dialect, &[], &Bounds::View, options);
-    header.push_str("-- Pairs: one row per side, joined to `scorecard` by metric.\n");
-    Ok(statement(
-        dialect,
-        header,
-        body,
-        Some("scorecard_pairs"),
-        &options.schema,
-    ))
 }
 
 /// The DuckDB time-zone macros the views call, if the dialect needs them.
@@ -404,7 +301,7 @@ pub fn prelude_sql(
     let sql = dialect
         .sql()
         .prelude(&options.schema, &model.settings.timezone)?;
-    let mut out = header(model, dialect, &[], &Bounds::View, options);
+    let mut out = header(model, dialect, "", &Bounds::View, options);
     out.push_str(&format!(
         "-- Time-zone conversion for {}, from scorec's tz database\n-- (transitions {} to {}); the views call these macros.\n",
         model.settings.timezone,
@@ -419,7 +316,7 @@ pub fn prelude_sql(
 /// The header, then the statement: a view of `body`, or `body` itself.
 /// The text is written as rendered: the tests parse every statement of
 /// every dialect with sqlparser (and sqlglot) and run them on engines.
-fn statement(
+pub(crate) fn statement(
     dialect: Dialect,
     mut header: String,
     body: String,
@@ -450,16 +347,19 @@ fn one_line(text: &str) -> String {
 }
 
 /// The comment lines of a statement: what generated it, the dialect and
-/// buckets, the range, and the metrics it returns with their files.
-fn header(
+/// buckets, the range, and `listing` (the metrics it returns with their
+/// files, from [`listing`]).
+pub(crate) fn header(
     model: &Scorecard,
     dialect: Dialect,
-    outputs: &[String],
+    listing: &str,
     bounds: &Bounds,
-    options: &Options,
+    _options: &Options,
 ) -> String {
     let settings = &model.settings;
-    let mut out = format!(
+    let mut out = String::with_capacity(listing.len() + 256);
+    let _ = write!(
+        out,
         "-- Generated by scorec {} from scorecard `{}`. Do not edit; change the scorecard.\n-- Dialect {}; buckets of one {} in {}.\n",
         env!("CARGO_PKG_VERSION"),
         one_line(&model.name),
@@ -479,6 +379,20 @@ fn header(
             ))
         );
     }
+    out.push_str(listing);
+    out
+}
+
+/// A plan's [`listing`], made once.
+fn listed<'p>(plan: &'p Plan<'_>, options: &Options) -> &'p str {
+    plan.listing
+        .get_or_init(|| listing(plan.model, &plan.outputs, options))
+}
+
+/// The header lines that list metrics with their journey, kind and file;
+/// empty for none. The same in every dialect.
+fn listing(model: &Scorecard, outputs: &[String], options: &Options) -> String {
+    let mut out = String::new();
     if !outputs.is_empty() {
         out.push_str("-- Metrics:\n");
         for name in outputs {

@@ -36,6 +36,9 @@ pub struct Plan<'m> {
     /// The column of every counter, by stream and counter: metrics that
     /// count the same thing share one aggregate.
     shared: HashMap<(String, Counter<'m>), String>,
+    /// The header lines that list the outputs, made once: they are the
+    /// same in every dialect.
+    pub listing: std::sync::OnceLock<String>,
 }
 
 /// One read of a source.
@@ -326,6 +329,7 @@ impl<'m> Plan<'m> {
             outputs: Vec::new(),
             dims: Vec::new(),
             shared: HashMap::new(),
+            listing: std::sync::OnceLock::new(),
         }
     }
 
@@ -350,6 +354,7 @@ impl<'m> Plan<'m> {
             outputs: outputs.clone(),
             dims: Vec::new(),
             shared: HashMap::new(),
+            listing: std::sync::OnceLock::new(),
         };
         for name in &outputs {
             plan.add_metric(name);

@@ -147,12 +147,11 @@ pub trait SqlDialect: Sync {
 
     /// A quoted identifier.
     fn ident(&self, name: &str) -> String {
-        let name = match self.fold() {
-            Fold::None => name.to_string(),
-            Fold::Lower => name.to_lowercase(),
-            Fold::Upper => name.to_uppercase(),
-        };
-        self.quoted(&name)
+        match self.fold() {
+            Fold::None => self.quoted(name),
+            Fold::Lower => self.quoted(&name.to_lowercase()),
+            Fold::Upper => self.quoted(&name.to_uppercase()),
+        }
     }
 
     /// An identifier quoted as it is, without folding (one the user quoted).
@@ -160,11 +159,15 @@ pub trait SqlDialect: Sync {
         let q = self.quote();
         let mut out = String::with_capacity(name.len() + 2);
         out.push(q);
-        for c in name.chars() {
-            if c == q {
-                out.push(q);
+        if name.contains(q) {
+            for c in name.chars() {
+                if c == q {
+                    out.push(q);
+                }
+                out.push(c);
             }
-            out.push(c);
+        } else {
+            out.push_str(name);
         }
         out.push(q);
         out
@@ -183,13 +186,18 @@ pub trait SqlDialect: Sync {
     fn string(&self, value: &str) -> String {
         let mut out = String::with_capacity(value.len() + 2);
         out.push('\'');
-        for c in value.chars() {
-            match c {
-                '\'' if self.backslash_escapes() => out.push_str("\\'"),
-                '\\' if self.backslash_escapes() => out.push_str("\\\\"),
-                '\'' => out.push_str("''"),
-                _ => out.push(c),
+        if value.contains(['\'', '\\']) {
+            let backslash = self.backslash_escapes();
+            for c in value.chars() {
+                match c {
+                    '\'' if backslash => out.push_str("\\'"),
+                    '\\' if backslash => out.push_str("\\\\"),
+                    '\'' => out.push_str("''"),
+                    _ => out.push(c),
+                }
             }
+        } else {
+            out.push_str(value);
         }
         out.push('\'');
         out

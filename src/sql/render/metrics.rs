@@ -3,7 +3,6 @@
 
 use super::Renderer;
 use crate::model::{Metric, MetricKind};
-use crate::sql::dialect::Clock;
 use crate::sql::plan::{Col, Counter, MetricPlan, ValuePlan, arith_metrics, grouping_label};
 use crate::syntax::ast::{Arith, ArithOp};
 
@@ -12,18 +11,21 @@ pub(crate) const MEASURES: [&str; 5] =
     ["value", "numerator", "denominator", "sample", "incomplete"];
 
 impl Renderer<'_, '_> {
-    /// `<metric>__values` for every planned metric, inputs first.
+    /// `<metric>__values` for every derived metric, inputs first; counted
+    /// metrics are written together in the long format (`values.rs`).
     pub(super) fn metric_values(&mut self) {
         let plans: Vec<&MetricPlan<'_>> = self.plan.metrics.values().collect();
         for plan in plans {
-            let body = self.counted(plan, &plan.value);
-            self.cte(&format!("{}__values", plan.metric.name), body);
+            if let ValuePlan::Derived(arith) = &plan.value {
+                let body = self.derived(plan, arith);
+                self.cte(&format!("{}__values", plan.metric.name), body);
+            }
         }
     }
 
-    /// The leading columns every values CTE has: metric, journey, bucket,
-    /// grouping and each output dimension (NULL where the metric does not
-    /// group by it).
+    /// The leading columns of a derived metric's values: metric, journey,
+    /// bucket, grouping and each output dimension (NULL where the metric
+    /// does not group by it).
     fn head(&self, metric: &Metric, alias: &str) -> Vec<String> {
         let mut out = vec![
             format!("{} AS {}", self.lit(&metric.name), self.id("metric")),
@@ -41,7 +43,7 @@ impl Renderer<'_, '_> {
         out
     }
 
-    fn groupings_filter(&self, plan: &MetricPlan<'_>, column: &str) -> String {
+    pub(super) fn groupings_filter(&self, plan: &MetricPlan<'_>, column: &str) -> String {
         let labels: Vec<String> = plan
             .groupings
             .iter()
@@ -94,49 +96,38 @@ impl Renderer<'_, '_> {
             .join(" UNION ALL ")
     }
 
-    /// The watermark of a metric, wall-clock.
-    fn watermark(&self, plan: &MetricPlan<'_>) -> String {
+    /// The watermark of a set of sources, wall-clock.
+    pub(super) fn watermark(&self, sources: &[String]) -> String {
         format!(
             "(SELECT {} FROM {})",
             self.id("sc_watermark"),
-            self.id(&watermark_name(&plan.sources))
-        )
-    }
-
-    /// `incomplete`: the bucket's end plus the metric's window is after
-    /// the watermark (or there is no watermark).
-    fn incomplete(&self, plan: &MetricPlan<'_>, alias: &str) -> String {
-        let d = self.d;
-        let end = d.add_grain(
-            &self.col(alias, "sc_bucket"),
-            self.plan.model.settings.grain,
-        );
-        let end = if plan.window > 0 {
-            d.add_seconds(
-                &end,
-                i64::try_from(plan.window).unwrap_or(i64::MAX / 2),
-                Clock::Local,
-            )
-        } else {
-            end
-        };
-        format!(
-            "COALESCE({end} > {}, TRUE) AS {}",
-            self.watermark(plan),
-            self.id("incomplete")
+            self.id(&watermark_name(sources))
         )
     }
 
     /// The rows a metric's counters come from: one stream's dense rows, or
-    /// several streams' combined by bucket and cohort.
-    fn inputs(&self, plan: &MetricPlan<'_>, cols: &[&Col]) -> String {
+    /// several streams' combined by bucket and cohort (aliased `r`; one
+    /// stream's only with an `alias`). The flag says whether they hold only
+    /// the metric's groupings already.
+    pub(super) fn inputs(
+        &self,
+        plan: &MetricPlan<'_>,
+        cols: &[&Col],
+        alias: Option<&str>,
+    ) -> (String, bool) {
         let stream = &cols[0].stream;
         if cols.iter().all(|c| &c.stream == stream) {
-            return format!(
-                "{} AS {}",
-                self.id(&format!("{stream}__dense")),
-                self.id("r")
-            );
+            let dense = self.id(&format!("{stream}__dense"));
+            let only_its = self
+                .plan
+                .streams
+                .get(stream)
+                .is_some_and(|s| s.groupings.iter().all(|g| plan.groupings.contains(g)));
+            let from = match alias {
+                Some(a) => format!("{dense} AS {}", self.id(a)),
+                None => dense,
+            };
+            return (from, only_its);
         }
         // A percentile interpolated with window functions has its own CTE;
         // it is combined by `max`, counters by `sum` (0 where a stream has
@@ -185,18 +176,19 @@ impl Renderer<'_, '_> {
                 format!("{f}({0}) AS {0}", self.id(&c.column))
             })
             .collect();
-        format!(
+        let from = format!(
             "(SELECT {keys}, {}\nFROM ({}) AS {}\nGROUP BY {keys}) AS {}",
             sums.join(", "),
             branches.join("\nUNION ALL\n"),
             self.id("combined"),
             self.id("r")
-        )
+        );
+        (from, true)
     }
 
     /// Where a percentile's value is: its stream's dense rows, or its own
     /// CTE when the dialect interpolates with window functions.
-    fn percentile_col(&self, value: &Col) -> Col {
+    pub(super) fn percentile_col(&self, value: &Col) -> Col {
         let approximate = matches!(
             self.plan.streams[&value.stream].counters.get(&value.column),
             Some(Counter::Percentile {
@@ -212,79 +204,6 @@ impl Renderer<'_, '_> {
                 column: value.column.clone(),
             }
         }
-    }
-
-    fn counted(&self, plan: &MetricPlan<'_>, value: &ValuePlan<'_>) -> String {
-        let d = self.d;
-        let r = |c: &Col| self.col("r", &c.column);
-        let percentile = match value {
-            ValuePlan::Percentile { value, .. } => self.percentile_col(value),
-            _ => Col {
-                stream: String::new(),
-                column: String::new(),
-            },
-        };
-        let (cols, measures): (Vec<&Col>, [String; 4]) = match value {
-            ValuePlan::Count(c) => (
-                vec![c],
-                [
-                    d.cast(&r(c), d.double()),
-                    d.cast(&r(c), d.decimal()),
-                    d.null_of(d.decimal()),
-                    d.cast(&r(c), d.bigint()),
-                ],
-            ),
-            ValuePlan::Sum { sum, rows } => (
-                vec![sum, rows],
-                [
-                    d.cast(&r(sum), d.double()),
-                    d.cast(&r(sum), d.decimal()),
-                    d.null_of(d.decimal()),
-                    d.cast(&r(rows), d.bigint()),
-                ],
-            ),
-            ValuePlan::Ratio {
-                numerator,
-                denominator,
-            } => (
-                vec![numerator, denominator],
-                [
-                    format!(
-                        "{} / NULLIF({}, 0)",
-                        d.cast(&r(numerator), d.double()),
-                        d.cast(&r(denominator), d.double())
-                    ),
-                    d.cast(&r(numerator), d.decimal()),
-                    d.cast(&r(denominator), d.decimal()),
-                    d.cast(&r(denominator), d.bigint()),
-                ],
-            ),
-            ValuePlan::Percentile {
-                value: _,
-                matched,
-                all,
-            } => (
-                vec![&percentile, matched, all],
-                [
-                    d.cast(&r(&percentile), d.double()),
-                    d.cast(&r(matched), d.decimal()),
-                    d.cast(&r(all), d.decimal()),
-                    d.cast(&r(matched), d.bigint()),
-                ],
-            ),
-            ValuePlan::Derived(arith) => return self.derived(plan, arith),
-        };
-        let mut select = self.head(plan.metric, "r");
-        for (m, name) in measures.iter().zip(MEASURES) {
-            select.push(format!("{m} AS {}", self.id(name)));
-        }
-        select.push(self.incomplete(plan, "r"));
-        format!(
-            "SELECT {}\nFROM {}\nWHERE {}",
-            select.join(",\n"),
-            self.inputs(plan, &cols),
-            self.groupings_filter(plan, &self.col("r", "sc_grouping"))
-        )
     }
 
     fn derived(&self, plan: &MetricPlan<'_>, arith: &Arith) -> String {
@@ -327,11 +246,7 @@ impl Renderer<'_, '_> {
             self.id("sample"),
             self.id("sc_sample")
         ));
-        let union = inputs
-            .iter()
-            .map(|i| format!("SELECT * FROM {}", self.id(&format!("{i}__values"))))
-            .collect::<Vec<_>>()
-            .join(" UNION ALL ");
+        let union = self.values_union(&inputs).join(" UNION ALL ");
         let from = format!(
             "(SELECT {keys}, {}\nFROM ({union}) AS {}\nWHERE {}\nGROUP BY {keys}) AS {}",
             pivot.join(", "),
@@ -360,7 +275,11 @@ impl Renderer<'_, '_> {
             d.cast(&self.col("r", "sc_sample"), d.bigint()),
             self.id("sample")
         ));
-        select.push(self.incomplete(plan, "r"));
+        select.push(format!(
+            "{} AS {}",
+            self.incomplete(plan.window, &plan.sources, &self.col("r", "sc_bucket")),
+            self.id("incomplete")
+        ));
         format!("SELECT {}\nFROM {from}", select.join(",\n"))
     }
 
@@ -386,6 +305,25 @@ impl Renderer<'_, '_> {
         }
     }
 
+    /// Selects in the output shape of the given metrics' rows: the long
+    /// format of the counted ones, then each derived one's CTE.
+    fn values_union<S: AsRef<str>>(&self, metrics: &[S]) -> Vec<String> {
+        let plans: Vec<&MetricPlan<'_>> = metrics
+            .iter()
+            .filter_map(|m| self.plan.metrics.get(m.as_ref()))
+            .collect();
+        let mut out: Vec<String> = self.long_values(&plans).into_iter().collect();
+        for plan in plans {
+            if matches!(plan.value, ValuePlan::Derived(_)) {
+                out.push(format!(
+                    "SELECT * FROM {}",
+                    self.id(&format!("{}__values", plan.metric.name))
+                ));
+            }
+        }
+        out
+    }
+
     /// The final select over the output metrics' values.
     pub(super) fn output_select(&self, outputs: &[String], order: bool) -> String {
         let mut columns = vec![
@@ -396,11 +334,7 @@ impl Renderer<'_, '_> {
         ];
         columns.extend(self.plan.dims.iter().map(|d| self.id(d)));
         columns.extend(MEASURES.iter().map(|m| self.id(m)));
-        let union = outputs
-            .iter()
-            .map(|m| format!("SELECT * FROM {}", self.id(&format!("{m}__values"))))
-            .collect::<Vec<_>>()
-            .join("\nUNION ALL\n");
+        let union = self.values_union(outputs).join("\nUNION ALL\n");
         let mut sql = format!(
             "SELECT {}\nFROM ({union}) AS {}",
             columns.join(", "),

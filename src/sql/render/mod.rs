@@ -14,7 +14,11 @@
 //! | `<stream>__window_input`, `__window_counts` | the rows of the events that need window columns, and their counters |
 //! | `<stream>__distinct_input`, `__distinct_counts` | the rows of the events counted distinct, and their counters |
 //! | `buckets`, `<stream>__dense` | every bucket × every cohort seen, zeros where nothing happened |
-//! | `<metric>__values` | one metric's rows in the output shape |
+//! | `<metric>__values` | a derived metric's rows in the output shape |
+//!
+//! The final select writes every counted metric in the output shape at once:
+//! one compact branch per metric, the casts and `incomplete` once
+//! (`values.rs`).
 //!
 //! The pieces are identifiers and literals quoted by the dialect, and user
 //! fragments re-emitted from their parsed form; no text a user wrote is
@@ -27,6 +31,7 @@ mod dense;
 pub(crate) mod expr;
 mod metrics;
 mod streams;
+mod values;
 mod windows;
 
 pub(crate) use metrics::MEASURES;
