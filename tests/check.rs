@@ -57,7 +57,9 @@ fn expected_code(name: &str) -> Option<&str> {
 /// Codes whose fixtures cannot be a committed file; `cli.rs` covers them
 /// (E0007, a git revision that cannot be read: `diff/git.rs`; E0901 to
 /// E0904, data that does not bind for `scorec run`: `run/data.rs`).
-const COVERED_BY_CLI: &[&str] = &["E0001", "E0003", "E0007", "E0901", "E0902", "E0903", "E0904"];
+const COVERED_BY_CLI: &[&str] = &[
+    "E0001", "E0003", "E0007", "E0901", "E0902", "E0903", "E0904",
+];
 
 #[test]
 fn every_code_has_a_failing_fixture() {

@@ -159,11 +159,7 @@ fn example_statuses_agree_with_postgres() {
     for r in &pg.rows {
         let t = |c: &str| {
             let i = pg.columns.iter().position(|x| x == c).expect("column");
-            match &r[i] {
-                Json::Null => String::new(),
-                Json::String(s) => s.clone(),
-                v => v.to_string(),
-            }
+            plain(&r[i])
         };
         let subject = if t("metric").is_empty() {
             t("source")
@@ -178,11 +174,7 @@ fn example_statuses_agree_with_postgres() {
     }
     let mut problems = Vec::new();
     for r in statuses {
-        let t = |c: &str| match &r[c] {
-            Json::Null => String::new(),
-            Json::String(s) => s.clone(),
-            v => v.to_string(),
-        };
+        let t = |c: &str| plain(&r[c]);
         let subject = if t("metric").is_empty() {
             t("source")
         } else {
@@ -220,6 +212,15 @@ fn example_statuses_agree_with_postgres() {
         problems.len(),
         problems[..problems.len().min(20)].join("\n")
     );
+}
+
+/// A JSON value as text: NULL empty, strings bare.
+fn plain(v: &Json) -> String {
+    match v {
+        Json::Null => String::new(),
+        Json::String(s) => s.clone(),
+        v => v.to_string(),
+    }
 }
 
 /// `--out` replaces the file only when the run succeeds.

@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::{marker, shown_bound, sparkline, status_value, thousands, value};
+use super::{check_name, marker, shown_bound, sparkline, status_value, thousands, value};
 use crate::run::Level;
 use crate::run::report::Report;
 
@@ -157,15 +157,7 @@ pub fn markdown(report: &Report) -> String {
     } else {
         out.push_str("| severity | check | bucket | cohort | value | bound | must act | action |\n|---|---|---|---|---:|---|---|---|\n");
         for a in &report.alerts {
-            let check = match (&a.pair, &a.metric, &a.source) {
-                (Some(p), Some(m), _) => format!(
-                    "{} / {p} · {} `{m}`",
-                    a.journey.as_deref().unwrap_or(""),
-                    a.side.as_deref().unwrap_or("")
-                ),
-                (_, _, Some(s)) => format!("source `{s}` · {}", a.rule),
-                _ => a.rule.clone(),
-            };
+            let check = check_name(a, "`");
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | `{}` | {} | {} | {} | {} |",

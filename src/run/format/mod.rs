@@ -77,6 +77,21 @@ pub fn status_value(report: &Report, status: &Status) -> String {
     }
 }
 
+/// What a status row judges, in one line: `journey / pair · side metric`,
+/// `source name · rule`, or the rule. `code` wraps names (Markdown's
+/// backticks).
+pub fn check_name(status: &Status, code: &str) -> String {
+    match (&status.pair, &status.metric, &status.source) {
+        (Some(pair), Some(metric), _) => format!(
+            "{} / {pair} · {} {code}{metric}{code}",
+            status.journey.as_deref().unwrap_or(""),
+            status.side.as_deref().unwrap_or("")
+        ),
+        (_, _, Some(source)) => format!("source {code}{source}{code} · {}", status.rule),
+        _ => status.rule.clone(),
+    }
+}
+
 /// A number with up to `places` decimals, trailing zeros kept.
 pub fn decimals(v: f64, places: usize) -> String {
     format!("{v:.places$}")

@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use super::{LEGEND, marker, shown_bound, sparkline, status_value, thousands, value};
+use super::{LEGEND, check_name, marker, shown_bound, sparkline, status_value, thousands, value};
 use crate::paint::{BOLD, DIM, GREEN, Paint, RED, YELLOW};
 use crate::run::Level;
 use crate::run::report::{Report, SideReport};
@@ -197,15 +197,7 @@ pub fn body(report: &Report, color: bool) -> String {
         let _ = writeln!(out, "  none: no check breaches in its newest judged bucket");
     }
     for a in alerts {
-        let what = match (&a.pair, &a.metric, &a.source) {
-            (Some(pair), Some(metric), _) => format!(
-                "{} / {pair} · {} {metric}",
-                a.journey.as_deref().unwrap_or(""),
-                a.side.as_deref().unwrap_or("")
-            ),
-            (_, _, Some(source)) => format!("source {source} · {}", a.rule),
-            _ => a.rule.clone(),
-        };
+        let what = check_name(a, "");
         let _ = writeln!(out, "  {} {}", mark(a.status), fit(&what, 90).trim_end());
         let detail = format!(
             "{} · {} · {} · {}{}",
