@@ -422,7 +422,7 @@ fn side_report(
     let latest = newest_judged(rows.iter().copied(), headline)
         .into_iter()
         .next();
-    let series = rows
+    let mut series: Vec<Point> = rows
         .iter()
         .filter(|r| r.cohort == headline)
         .map(|r| Point {
@@ -431,6 +431,7 @@ fn side_report(
             status: r.status,
         })
         .collect();
+    series.sort_by(|a, b| a.bucket.cmp(&b.bucket));
     let mut worst: Vec<Status> = match &latest {
         Some(l) => rows
             .iter()

@@ -123,6 +123,21 @@ fn json_is_deterministic_and_versioned() {
     assert_eq!(a, b, "same input, same bytes");
     let report: Json = serde_json::from_str(&a).expect("JSON");
     assert_eq!(report["schema_version"], 1);
+    // Each side's series runs oldest to newest, one point a bucket.
+    for journey in report["journeys"].as_array().expect("journeys") {
+        for pair in journey["pairs"].as_array().expect("pairs") {
+            for side in pair["sides"].as_array().expect("sides") {
+                let buckets: Vec<&str> = side["series"]
+                    .as_array()
+                    .expect("series")
+                    .iter()
+                    .map(|p| p["bucket"].as_str().expect("bucket"))
+                    .collect();
+                assert!(buckets.windows(2).all(|w| w[0] < w[1]), "{buckets:?}");
+                assert_eq!(buckets.len(), 10, "the planted fixture has ten days");
+            }
+        }
+    }
     // Every value row carries numerator and denominator keys.
     for v in report["values"].as_array().expect("values") {
         assert!(
