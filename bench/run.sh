@@ -18,25 +18,8 @@
 # EVENTS=N changes the number of events (default 10000000); DATA=DIR keeps
 # the example data in DIR (generated there when it is missing).
 # Exit status: 1 when a step fails, 3 when a target is missed, else 0.
-set -uo pipefail
-cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/scorec-target}"
-runs="${1:-3}"
-events="${EVENTS:-10000000}"
-
-cargo build --release --quiet --bin scorec --example bench_sql || exit 1
-bin="$CARGO_TARGET_DIR/release/scorec"
-bench="$CARGO_TARGET_DIR/release/examples/bench_sql"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-data="${DATA:-$tmp/data}"
-
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)," \
-  "$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1); load average $(cut -d' ' -f1-3 /proc/loadavg)"
-if [ ! -e "$data/analytics.auth_events.parquet" ]; then
-  echo "generating $events example events in $data"
-  "$bin" example-data --events "$events" --format parquet --out "$data" >/dev/null || exit 1
-fi
+# shellcheck source=bench/common.sh
+source "$(dirname "$0")/common.sh"
 
 # Wall milliseconds of a command (output discarded), and its peak RSS in KB.
 measure() {

@@ -210,6 +210,24 @@ pub(super) fn tick(side: &SideReport, v: f64, step: f64) -> String {
 }
 
 /// A pixel coordinate, rounded so the output is stable and small.
+/// The horizontal grid lines of a vertical scale, with their tick labels
+/// left of `left`, across `(left, right)`.
+pub(super) fn y_grid(svg: &mut String, y: &Scale, (left, right): (f64, f64), side: &SideReport) {
+    for v in y.ticks() {
+        let at = y.px(v);
+        let _ = write!(
+            svg,
+            "<line class=\"grid\" x1=\"{x1}\" x2=\"{x2}\" y1=\"{at}\" y2=\"{at}\"/><text class=\"ytick\" x=\"{label_x}\" y=\"{label_y}\">{label}</text>",
+            x1 = n(left),
+            x2 = n(right),
+            at = n(at),
+            label_x = n(left - 6.0),
+            label_y = n(at + 3.5),
+            label = esc(&tick(side, v, y.step))
+        );
+    }
+}
+
 pub(super) fn n(v: f64) -> String {
     let r = (v * 10.0).round() / 10.0;
     if r == r.trunc() {
@@ -418,17 +436,7 @@ pub(super) fn trend(t: &Trend<'_>, ids: &mut Ids) -> (String, Vec<String>) {
             );
         }
     }
-    for v in y.ticks() {
-        let at = y.px(v);
-        let _ = write!(
-            svg,
-            "<line class=\"grid\" x1=\"{TL}\" x2=\"{TR}\" y1=\"{0}\" y2=\"{0}\"/><text class=\"ytick\" x=\"{1}\" y=\"{2}\">{3}</text>",
-            n(at),
-            n(TL - 6.0),
-            n(at + 3.5),
-            esc(&tick(side, v, y.step))
-        );
-    }
+    y_grid(&mut svg, &y, (TL, TR), side);
     x_ticks(&mut svg, t.buckets, t.grain);
     if change_markers(&mut svg, t.changes, t.buckets, t.grain) > 0 {
         legend.push(

@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use super::chart::{Scale, bounds, n, short_bucket, tick};
+use super::chart::{Scale, bounds, n, short_bucket, tick, y_grid};
 use super::{Ids, esc, level_class, level_word};
 use crate::run::Level;
 use crate::run::format::value;
@@ -95,17 +95,7 @@ pub(super) fn scatter(pair: &PairReport, grain: &str, ids: &mut Ids) -> String {
             esc(&tick(sec, v, x.step))
         );
     }
-    for v in y.ticks() {
-        let at = y.px(v);
-        let _ = write!(
-            svg,
-            "<line class=\"grid\" x1=\"{SL}\" x2=\"{SR}\" y1=\"{0}\" y2=\"{0}\"/><text class=\"ytick\" x=\"{1}\" y=\"{2}\">{3}</text>",
-            n(at),
-            n(SL - 6.0),
-            n(at + 3.5),
-            esc(&tick(exp, v, y.step))
-        );
-    }
+    y_grid(&mut svg, &y, (SL, SR), exp);
     for (level, text, at) in &xl {
         if x.contains(*at) {
             let _ = write!(
