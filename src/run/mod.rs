@@ -309,12 +309,10 @@ pub fn evaluate(
 /// Replaces the view `name` by a table of its rows, so the statements
 /// over it read the rows instead of computing the view again.
 fn materialize(engine: &Engine, name: &str, staging: &str) -> Result<(), String> {
-    let bare = staging.rsplit('.').next().unwrap_or(staging);
-    let final_name = name.rsplit('.').next().unwrap_or(name);
+    let bare = name.rsplit('.').next().unwrap_or(name);
     engine.batch(&format!(
-        "CREATE OR REPLACE TABLE {staging} AS SELECT * FROM {name};\nDROP VIEW {name};\nALTER TABLE {staging} RENAME TO {final_name};",
+        "CREATE OR REPLACE TABLE {staging} AS SELECT * FROM {name};\nDROP VIEW {name};\nALTER TABLE {staging} RENAME TO {bare};",
     ))
-    .map_err(|e| format!("{e} (materializing {name} as {bare})"))
 }
 
 /// The range of a run with flags.

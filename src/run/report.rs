@@ -32,11 +32,11 @@ impl Filter {
             .map_or_else(|| "overall".to_string(), |(d, v)| format!("{d}={v}"))
     }
 
+    /// Rows of no journey (signal integrity) are always kept.
     fn keeps_journey(&self, journey: Option<&str>) -> bool {
         match (&self.journey, journey) {
-            (Some(j), Some(r)) => j == r,
-            (Some(_), None) => true,
-            (None, _) => true,
+            (Some(wanted), Some(row)) => wanted == row,
+            _ => true,
         }
     }
 
