@@ -199,43 +199,12 @@ pub fn evaluate(
         engine.batch(&render(prelude)?)?;
     }
     stage(Stage::Scan);
-    let plans = sql::Plans::new(model);
     let table = |name: &str| format!("{schema}.{}", ident(name));
-    let first_bucket = match range {
-        Range {
-            from: None,
-            to: None,
-            as_of: None,
-        } => {
-            // All the data: the views `build` writes, materialized.
-            let views = [
-                (
-                    "scorecard",
-                    sql::query_sql(&plans.all, d, Bounds::View, Some("scorecard"), options),
-                ),
-                (
-                    "signal_integrity",
-                    render(sql::integrity_sql(
-                        model,
-                        d,
-                        Bounds::View,
-                        Some("signal_integrity"),
-                        options,
-                    ))?,
-                ),
-            ];
-            for (name, view) in views {
-                engine.batch(&view)?;
-                materialize(engine, &table(name), &table(&format!("{name}__rows")))?;
-            }
-            None
-        }
-        _ => {
-            // A range: the statements of `scorec sql --start --end`, the
-            // ad-hoc form with the range written in. They start early
-            // enough that the first bucket has its baselines and streaks,
-            // but not before the data.
-            let span = span(engine, model, range)?;
+    let (bounds, first_bucket) = match span(engine, model, range) {
+        Ok(span) => {
+            // The range written in, as `scorec sql --start --end` writes
+            // it. The statement starts early enough that the first bucket
+            // has its baselines and streaks, but not before the data.
             let grain = model.settings.grain;
             let history = Rules::of(model).history_buckets(grain);
             let mut start = step_back(span.from, grain, model.settings.week_start, history);
@@ -247,26 +216,26 @@ pub fn evaluate(
                 end: span.to,
                 as_of: range.as_of,
             };
-            let queries = [
-                (
-                    "scorecard",
-                    sql::query_sql(&plans.all, d, bounds.clone(), None, options),
-                ),
-                (
-                    "signal_integrity",
-                    render(sql::integrity_sql(model, d, bounds, None, options))?,
-                ),
-            ];
-            for (name, query) in queries {
-                let query = query.trim_end().trim_end_matches(';');
-                engine.batch(&format!(
-                    "CREATE OR REPLACE TABLE {} AS\n{query};",
-                    table(name)
-                ))?;
-            }
-            Some(span.from.strftime("%Y-%m-%d %H:%M:%S").to_string())
+            let first = span.from.strftime("%Y-%m-%d %H:%M:%S").to_string();
+            (bounds, Some(first))
         }
+        // No flags and no rows: the views' form, which has no rows either.
+        Err(_) if range == Range::default() => (Bounds::View, None),
+        Err(e) => return Err(e),
     };
+    // The `scorecard` and `signal_integrity` rows from one statement that
+    // reads each source once, split into the two tables the status view
+    // reads.
+    let rows = table("sc_run");
+    engine.batch(&format!(
+        "CREATE OR REPLACE TABLE {rows} AS\n{};\n\
+         CREATE OR REPLACE TABLE {} AS SELECT unnest(sc_scorecard) FROM {rows} WHERE sc_part = 'scorecard';\n\
+         CREATE OR REPLACE TABLE {} AS SELECT unnest(sc_integrity) FROM {rows} WHERE sc_part = 'signal_integrity';\n\
+         DROP TABLE {rows};",
+        render(sql::run_sql(model, bounds, options))?,
+        table("scorecard"),
+        table("signal_integrity"),
+    ))?;
     stage(Stage::Judge);
     let alert_options = crate::alerts::Options {
         schema: options.schema.clone(),

@@ -292,6 +292,21 @@ pub fn integrity_sql(
     Ok(statement(dialect, header, body, view, &options.schema))
 }
 
+/// `scorec run`'s statement on the embedded DuckDB: the `scorecard` rows
+/// and every source's signal-integrity rows, computed over one read and
+/// de-duplication of each source (see `Renderer::run_query` for the
+/// shape). Built from the same pieces as [`query_sql`] and
+/// [`integrity_sql`].
+pub fn run_sql(
+    model: &Scorecard,
+    bounds: Bounds,
+    options: &Options,
+) -> Result<String, RenderError> {
+    check_identifiers(model, Dialect::DuckDb, &options.schema)?;
+    let plan = Plan::new(model, Selection::All).reading_every_source();
+    Ok(Renderer::new(&plan, Dialect::DuckDb, bounds, &options.schema).run_query())
+}
+
 /// The DuckDB time-zone macros the views call, if the dialect needs them.
 pub fn prelude_sql(
     model: &Scorecard,

@@ -312,11 +312,16 @@ pub enum Selection<'a> {
 impl<'m> Plan<'m> {
     /// A plan that reads every source and counts nothing (signal integrity).
     pub fn sources_only(model: &'m Scorecard) -> Plan<'m> {
-        let mut plan = Plan::empty(model);
-        for name in model.sources.keys() {
-            plan.read(name, 0);
+        Plan::empty(model).reading_every_source()
+    }
+
+    /// The plan, reading the sources it does not count too (for their
+    /// signal integrity).
+    pub fn reading_every_source(mut self) -> Plan<'m> {
+        for name in self.model.sources.keys() {
+            self.read(name, 0);
         }
-        plan
+        self
     }
 
     /// A plan that computes nothing (headers of statements without metrics).

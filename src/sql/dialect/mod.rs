@@ -356,6 +356,14 @@ pub trait SqlDialect: Sync {
     fn prelude(&self, _schema: &str, _zone: &str) -> Option<String> {
         None
     }
+
+    /// Whether CTEs that many parts of a statement read (a source's
+    /// de-duplicated rows, the rows counted distinct) are written `AS
+    /// MATERIALIZED`: computed once and read back, instead of each reader
+    /// filtering the rows again.
+    fn materializes_shared_ctes(&self) -> bool {
+        false
+    }
 }
 
 /// The word `date_trunc` takes for a grain.

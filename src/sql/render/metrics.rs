@@ -349,36 +349,44 @@ impl Renderer<'_, '_> {
     }
 
     /// Per source and bucket: rows received and kept, duplicate ratio,
-    /// newest timestamp and minutes behind the watermark.
+    /// newest timestamp and minutes behind the watermark. Rows received
+    /// are counted from the source's read and rows kept from its
+    /// de-duplicated rows, the CTEs the metrics read too, so that a
+    /// statement with both reads and de-duplicates each source once.
     pub(super) fn integrity_select(&self) -> String {
         let d = self.d;
         let newest_all = self.newest_union(self.plan.sources.keys());
+        let bucket = self.id("sc_bucket");
+        let in_range = self.in_range(&bucket);
         let branches: Vec<String> = self
             .plan
             .sources
-            .values()
-            .map(|read| {
-                let s = &read.source;
-                let has_rank = s.dedupe_by.is_some();
-                let table = if has_rank { "ranked" } else { "deduped" };
-                let kept = match &s.dedupe_by {
-                    Some(key) => format!(
-                        "count(CASE WHEN {} IS NULL OR {} = 1 THEN 1 END)",
-                        self.id(key),
-                        self.id("sc_rank")
-                    ),
-                    None => "count(*)".to_string(),
-                };
-                format!(
-                    "SELECT {} AS {}, {}, count(*) AS {}, {kept} AS {}\nFROM {}\nWHERE {}\nGROUP BY {}",
-                    self.lit(&s.name),
-                    self.id("source"),
-                    self.id("sc_bucket"),
+            .keys()
+            .map(|source| {
+                let received = format!(
+                    "SELECT {bucket}, count(*) AS {}\nFROM (SELECT {} AS {bucket} FROM {}) AS {}\nWHERE {in_range}\nGROUP BY {bucket}",
                     self.id("received"),
+                    self.bucket_of(&self.id("sc_ts")),
+                    self.id(&format!("{source}__read")),
+                    self.id("b"),
+                );
+                let kept = format!(
+                    "SELECT {bucket}, count(*) AS {}\nFROM {}\nWHERE {in_range}\nGROUP BY {bucket}",
                     self.id("kept"),
-                    self.id(&format!("{}__{table}", s.name)),
-                    self.in_range(&self.id("sc_bucket")),
-                    self.id("sc_bucket")
+                    self.id(&format!("{source}__deduped")),
+                );
+                format!(
+                    "SELECT {} AS {}, {}, {}, COALESCE({}, 0) AS {}\nFROM ({received}) AS {}\nLEFT JOIN ({kept}) AS {} ON {} = {}",
+                    self.lit(source),
+                    self.id("source"),
+                    self.col("r", "sc_bucket"),
+                    self.col("r", "received"),
+                    self.col("k", "kept"),
+                    self.id("kept"),
+                    self.id("r"),
+                    self.id("k"),
+                    self.col("k", "sc_bucket"),
+                    self.col("r", "sc_bucket"),
                 )
             })
             .collect();

@@ -74,7 +74,16 @@ pub(crate) struct Renderer<'p, 'm> {
     /// computed: the zone's offsets are whole hours over the statement's
     /// span ([`tz::whole_hours`]).
     hourly: bool,
-    ctes: Vec<(String, String)>,
+    ctes: Vec<Cte>,
+}
+
+/// One CTE of a statement.
+struct Cte {
+    name: String,
+    body: String,
+    /// Read by many parts of the statement: `AS MATERIALIZED` where the
+    /// dialect wants it ([`SqlDialect::materializes_shared_ctes`]).
+    shared: bool,
 }
 
 /// A scorecard that cannot be written in a dialect (a name the dialect
@@ -124,13 +133,39 @@ impl<'p, 'm> Renderer<'p, 'm> {
         self.dense();
     }
 
-    /// The statement's body: a query in the output shape.
-    pub(crate) fn query(mut self, order: bool) -> String {
+    /// The CTEs up to every metric's values.
+    fn metric_ctes(&mut self) {
         self.counted_ctes();
         self.watermarks();
         self.metric_values();
+    }
+
+    /// The statement's body: a query in the output shape.
+    pub(crate) fn query(mut self, order: bool) -> String {
+        self.metric_ctes();
         let outputs: Vec<String> = self.plan.outputs.clone();
         let select = self.output_select(&outputs, order);
+        self.with(select)
+    }
+
+    /// `scorec run`'s statement, for DuckDB: the rows of `query` and of
+    /// `integrity_query` over one chain of CTEs, so that each source is
+    /// read and de-duplicated once. A row holds a struct of one or the
+    /// other (`sc_scorecard`, `sc_integrity`), named by `sc_part`; structs
+    /// keep the two shapes apart whatever the cohort columns are called.
+    pub(crate) fn run_query(mut self) -> String {
+        self.metric_ctes();
+        let outputs: Vec<String> = self.plan.outputs.clone();
+        let scorecard = self.output_select(&outputs, false);
+        let integrity = self.integrity_select();
+        let (part, s, i) = (self.id("sc_part"), self.id("s"), self.id("i"));
+        let select = format!(
+            "SELECT {} AS {part}, {s} AS {}, NULL AS {}\nFROM ({scorecard}) AS {s}\nUNION ALL\nSELECT {}, NULL, {i}\nFROM ({integrity}) AS {i}",
+            self.lit("scorecard"),
+            self.id("sc_scorecard"),
+            self.id("sc_integrity"),
+            self.lit("signal_integrity"),
+        );
         self.with(select)
     }
 
@@ -184,17 +219,38 @@ impl<'p, 'm> Renderer<'p, 'm> {
         if self.ctes.is_empty() {
             return select;
         }
+        let materialize = self.d.materializes_shared_ctes();
         let ctes = self
             .ctes
             .iter()
-            .map(|(name, body)| format!("{} AS (\n{body}\n)", self.id(name)))
+            .map(|c| {
+                let how = if c.shared && materialize {
+                    "MATERIALIZED "
+                } else {
+                    ""
+                };
+                format!("{} AS {how}(\n{}\n)", self.id(&c.name), c.body)
+            })
             .collect::<Vec<_>>()
             .join(",\n");
         format!("WITH\n{ctes}\n{select}")
     }
 
     pub(crate) fn cte(&mut self, name: &str, body: String) {
-        self.ctes.push((name.to_string(), body));
+        self.push_cte(name, body, false);
+    }
+
+    /// A CTE that many parts of the statement read.
+    pub(crate) fn shared_cte(&mut self, name: &str, body: String) {
+        self.push_cte(name, body, true);
+    }
+
+    fn push_cte(&mut self, name: &str, body: String, shared: bool) {
+        self.ctes.push(Cte {
+            name: name.to_string(),
+            body,
+            shared,
+        });
     }
 
     /// A quoted identifier.

@@ -83,7 +83,7 @@ impl Renderer<'_, '_> {
             if let Some(f) = &dedupe_floor {
                 keep.insert(1, format!("{ts} < {f}"));
             }
-            self.cte(
+            self.shared_cte(
                 &format!("{name}__deduped"),
                 format!(
                     "SELECT * FROM {} WHERE {}",
@@ -92,6 +92,8 @@ impl Renderer<'_, '_> {
                 ),
             );
         } else {
+            // Without a key the rows are the read's, with their bucket:
+            // cheaper to compute again for each reader than to store.
             self.cte(
                 &format!("{name}__deduped"),
                 format!(
@@ -285,14 +287,18 @@ impl Renderer<'_, '_> {
                 _ => "window_input",
             }
         );
-        self.cte(
-            &name,
-            format!(
-                "SELECT * FROM {} WHERE {}",
-                self.id(base),
-                alternatives.join(" OR ")
-            ),
+        let body = format!(
+            "SELECT * FROM {} WHERE {}",
+            self.id(base),
+            alternatives.join(" OR ")
         );
+        // Each distinct count of each grouping set reads the distinct
+        // rows; the window rows have one reader.
+        if group == Group::Distinct {
+            self.shared_cte(&name, body);
+        } else {
+            self.cte(&name, body);
+        }
         name
     }
 
