@@ -241,6 +241,8 @@ pub fn build(
         .collect();
     let mut buckets: Vec<String> = values.iter().map(|v| v.bucket.clone()).collect();
     buckets.extend(statuses.iter().map(|s| s.bucket.clone()));
+    // Data without rows judges freshness without a bucket.
+    buckets.retain(|b| !b.is_empty());
     buckets.sort();
     buckets.dedup();
 

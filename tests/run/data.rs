@@ -41,6 +41,53 @@ fn run_on(dir: &Path, extra: &[&str]) -> (i32, String) {
 }
 
 #[test]
+fn data_without_rows_runs_and_shows_no_buckets() {
+    let tmp = data_with(|text| text.lines().next().unwrap_or_default().to_string());
+    let tickets = tmp.path().join("alerts.tickets.csv");
+    let header = std::fs::read_to_string(&tickets).expect("read");
+    std::fs::write(&tickets, header.lines().next().unwrap_or_default()).expect("write");
+    let (code, stdout, stderr) = scorec(&[
+        "run",
+        planted().to_str().expect("utf-8"),
+        "--data",
+        tmp.path().to_str().expect("utf-8"),
+        "--color",
+        "never",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("\nno buckets\n"), "{stdout}");
+    // With a range, the buckets are the range's; without a watermark no
+    // bucket is complete, so nothing is judged.
+    let (code, stdout, stderr) = scorec(&[
+        "run",
+        planted().to_str().expect("utf-8"),
+        "--data",
+        tmp.path().to_str().expect("utf-8"),
+        "--from",
+        "2026-03-01",
+        "--to",
+        "2026-03-03",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    assert_eq!(
+        report["buckets"].as_array().map(Vec::len),
+        Some(2),
+        "{stdout}"
+    );
+    assert!(
+        report["statuses"]
+            .as_array()
+            .expect("statuses")
+            .iter()
+            .all(|s| s["status"] == "incomplete" || s["status"] == "insufficient"),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn a_missing_file_names_the_source_and_the_folder() {
     let tmp = data_with(str::to_string);
     std::fs::remove_file(tmp.path().join("alerts.tickets.csv")).expect("remove");
