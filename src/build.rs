@@ -10,7 +10,7 @@
 //! |---|---|
 //! | `00_time_zone.sql` | DuckDB only: the time-zone macros the views call |
 //! | `sources/<stream>.sql` | view `counts_<stream>`: the fused aggregation of one source (and grain), dense |
-//! | `journeys/<journey>.sql` | view `journey_<journey>`: the journey's rows of `scorecard` (create it after `scorecard`) |
+//! | `journeys.sql` | a view `journey_<journey>` per journey: the journey's rows of `scorecard` (create them after `scorecard`) |
 //! | `scorecard.sql` | view `scorecard`: every metric in the output shape |
 //! | `scorecard_pairs.sql` | view `scorecard_pairs`: pairs, sides, owners, thresholds, actions, mappings |
 //! | `signal_integrity.sql` | view `signal_integrity`: freshness, volume and duplicates per source |
@@ -211,14 +211,16 @@ fn dialect_files(
         options,
     );
     emit(file("scorecard.sql".to_string(), text, every.clone()))?;
-    for journey in model.journeys.values() {
-        let text = sql::journey_view_sql(plans, dialect, &journey.name, options);
-        emit(file(
-            format!("journeys/{}.sql", journey.name),
-            text,
-            journey.metrics.clone(),
-        ))?;
-    }
+    // One file for every journey's view: a scorecard of 1,000 journeys
+    // would otherwise write 1,000 small files per dialect, and creating
+    // them took more time than rendering them (BENCHMARKS.md).
+    let text = sql::journeys_sql(plans, dialect, options);
+    let in_journeys = model
+        .journeys
+        .values()
+        .flat_map(|j| j.metrics.iter().cloned())
+        .collect();
+    emit(file("journeys.sql".to_string(), text, in_journeys))?;
     let text = checked(sql::pairs_sql(model, dialect, options));
     emit(file("scorecard_pairs.sql".to_string(), text, Vec::new()))?;
     let text = checked(sql::integrity_sql(

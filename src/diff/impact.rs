@@ -41,7 +41,7 @@ pub struct ArtifactSet {
 /// One generated file that differs.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct FileChange {
-    /// Path as `scorec build` writes it (`duckdb/journeys/login.sql`).
+    /// Path as `scorec build` writes it (`duckdb/scorecard.sql`).
     pub path: String,
     /// What happened to it.
     pub status: FileStatus,
@@ -177,7 +177,7 @@ pub fn compare_outputs(
             Some(o) if o.text == n.text => set.unchanged += 1,
             Some(o) => set.files.push(FileChange {
                 path: n.path.clone(),
-                status: if statement(&o.text) == statement(&n.text) {
+                status: if without_comments(&o.text).eq(without_comments(&n.text)) {
                     FileStatus::HeaderOnly
                 } else {
                     FileStatus::Changed
@@ -200,13 +200,11 @@ pub fn compare_outputs(
     set
 }
 
-/// A file without its leading `--` comment lines.
-fn statement(text: &str) -> &str {
-    let mut rest = text;
-    while rest.starts_with("--") {
-        rest = rest.split_once('\n').map_or("", |(_, r)| r);
-    }
-    rest
+/// A file's lines without its `--` comment lines: the headers, and in
+/// `journeys.sql` the metric list above each view, which name the files
+/// that declare the metrics. Generated SQL has no other comments.
+fn without_comments(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().filter(|l| !l.starts_with("--"))
 }
 
 /// The metrics whose history the changes break, in report order.

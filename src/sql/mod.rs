@@ -170,13 +170,35 @@ pub fn query_sql(
 }
 
 /// The view `journey_<journey>`: the journey's rows of the `scorecard`
-/// view, with the cohort columns of its metrics.
+/// view, with the cohort columns of its metrics (`scorec sql JOURNEY`).
 pub fn journey_view_sql(
     plans: &Plans<'_>,
     dialect: Dialect,
     journey: &str,
     options: &Options,
 ) -> String {
+    let mut out = header(plans.all.model, dialect, "", &Bounds::View, options);
+    out.push_str(&journey_view(plans, dialect, journey, options));
+    out
+}
+
+/// Every journey's view in one file of `scorec build` (`journeys.sql`):
+/// the header once, then per journey its metrics and its view.
+pub fn journeys_sql(plans: &Plans<'_>, dialect: Dialect, options: &Options) -> String {
+    let model = plans.all.model;
+    let mut out = header(model, dialect, "", &Bounds::View, options);
+    out.push_str(
+        "-- One view per journey: its rows of the `scorecard` view (create them after it).\n",
+    );
+    for journey in model.journeys.keys() {
+        out.push('\n');
+        out.push_str(&journey_view(plans, dialect, journey, options));
+    }
+    out
+}
+
+/// One journey's metrics (as header lines) and its `CREATE VIEW`.
+fn journey_view(plans: &Plans<'_>, dialect: Dialect, journey: &str, options: &Options) -> String {
     let model = plans.all.model;
     let d = dialect.sql();
     let metrics = model
@@ -207,21 +229,15 @@ pub fn journey_view_sql(
         d.ident("journey"),
         d.string(journey)
     );
-    let mut header = header(
-        model,
-        dialect,
-        &listing(model, metrics, options),
-        &Bounds::View,
-        options,
-    );
+    let mut comments = listing(model, metrics, options);
     let _ = writeln!(
-        header,
+        comments,
         "-- The rows of journey `{}` in the `scorecard` view.",
         one_line(journey)
     );
     statement(
         dialect,
-        header,
+        comments,
         body,
         Some(&format!("journey_{journey}")),
         &options.schema,

@@ -202,7 +202,7 @@ fn views(files: &BTreeMap<String, String>, dialect: &str) -> String {
         "00_time_zone.sql",
         "sources/src_x.sql",
         "scorecard.sql",
-        "journeys/jr_x.sql",
+        "journeys.sql",
         "scorecard_pairs.sql",
         "signal_integrity.sql",
     ]
@@ -366,10 +366,11 @@ fn hostile_names_and_literals_compile_safely_and_count_right() {
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
     for (path, sql) in files.iter().filter(|(p, _)| p.ends_with(".sql")) {
-        // The header is comment lines, then the statement starts.
+        // The header is comment lines, then the statement starts (in
+        // `journeys.sql`, after a blank line).
         let first = sql
             .split_inclusive('\n')
-            .find(|l| !l.starts_with("--"))
+            .find(|l| !l.starts_with("--") && *l != "\n")
             .unwrap_or("");
         assert!(
             ["CREATE ", "WITH\n", "SELECT "]
