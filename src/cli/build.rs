@@ -162,10 +162,13 @@ fn options(loaded: &Loaded, model: &Scorecard, schema: &str) -> Options {
 }
 
 pub(super) fn build(args: &BuildArgs) -> u8 {
-    let (loaded, model) = match checked(&args.path, args.output, false) {
+    let (mut loaded, model) = match checked(&args.path, args.output, false) {
         Ok(x) => x,
         Err(code) => return code,
     };
+    // The checked model is all the build reads: free the syntax trees
+    // (a large scorecard's trees outweigh its model) before rendering.
+    loaded.documents = Vec::new();
     let dialects = dialects(args.dialect.as_deref(), &model);
     let options = options(&loaded, &model, &args.schema);
     let inputs: Vec<Input<'_>> = loaded
