@@ -25,9 +25,9 @@ fn data_with(edit: impl Fn(&str) -> String) -> TempDir {
     tmp
 }
 
-/// `scorec run` on the planted scorecard with `--data dir`: exit code and
-/// stderr, with the temporary folder's path replaced by `DATA`.
-fn run_on(dir: &Path, extra: &[&str]) -> (i32, String) {
+/// `scorec run` on the planted scorecard with `--data dir`: exit code,
+/// stdout and stderr.
+fn run_with(dir: &Path, extra: &[&str]) -> (i32, String, String) {
     let fixture = planted();
     let mut args = vec![
         "run",
@@ -36,7 +36,13 @@ fn run_on(dir: &Path, extra: &[&str]) -> (i32, String) {
         dir.to_str().expect("utf-8"),
     ];
     args.extend_from_slice(extra);
-    let (code, _, stderr) = scorec(&args);
+    scorec(&args)
+}
+
+/// [`run_with`]'s exit code and stderr, with the temporary folder's path
+/// replaced by `DATA`.
+fn run_on(dir: &Path, extra: &[&str]) -> (i32, String) {
+    let (code, _, stderr) = run_with(dir, extra);
     (code, stderr.replace(dir.to_str().expect("utf-8"), "DATA"))
 }
 
@@ -46,30 +52,20 @@ fn data_without_rows_runs_and_shows_no_buckets() {
     let tickets = tmp.path().join("alerts.tickets.csv");
     let header = std::fs::read_to_string(&tickets).expect("read");
     std::fs::write(&tickets, header.lines().next().unwrap_or_default()).expect("write");
-    let (code, stdout, stderr) = scorec(&[
-        "run",
-        planted().to_str().expect("utf-8"),
-        "--data",
-        tmp.path().to_str().expect("utf-8"),
-        "--color",
-        "never",
-    ]);
+    let (code, stdout, stderr) = run_with(tmp.path(), &["--color", "never"]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("\nno buckets\n"), "{stdout}");
     // With a range, the buckets are the range's; without a watermark no
     // bucket is complete, so nothing is judged.
-    let (code, stdout, stderr) = scorec(&[
-        "run",
-        planted().to_str().expect("utf-8"),
-        "--data",
-        tmp.path().to_str().expect("utf-8"),
+    let range = [
         "--from",
         "2026-03-01",
         "--to",
         "2026-03-03",
         "--format",
         "json",
-    ]);
+    ];
+    let (code, stdout, stderr) = run_with(tmp.path(), &range);
     assert_eq!(code, 0, "{stderr}");
     let report: serde_json::Value = serde_json::from_str(&stdout).expect("json");
     assert_eq!(
