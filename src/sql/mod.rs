@@ -311,8 +311,8 @@ pub fn integrity_sql(
 /// `scorec run`'s statement on the embedded DuckDB: the `scorecard` rows
 /// and every source's signal-integrity rows, computed over one read and
 /// de-duplication of each source (see `Renderer::run_query` for the
-/// shape). Built from the same pieces as [`query_sql`] and
-/// [`integrity_sql`].
+/// shape). Built from the pieces of [`query_sql`] and [`integrity_sql`];
+/// integrity counts its rows from the CTEs the metrics read.
 pub fn run_sql(
     model: &Scorecard,
     bounds: Bounds,

@@ -157,7 +157,7 @@ impl<'p, 'm> Renderer<'p, 'm> {
         self.metric_ctes();
         let outputs: Vec<String> = self.plan.outputs.clone();
         let scorecard = self.output_select(&outputs, false);
-        let integrity = self.integrity_select();
+        let integrity = self.integrity_select(true);
         let (part, s, i) = (self.id("sc_part"), self.id("s"), self.id("i"));
         let select = format!(
             "SELECT {} AS {part}, {s} AS {}, NULL AS {}\nFROM ({scorecard}) AS {s}\nUNION ALL\nSELECT {}, NULL, {i}\nFROM ({integrity}) AS {i}",
@@ -211,7 +211,7 @@ impl<'p, 'm> Renderer<'p, 'm> {
         self.ctes.clear();
         self.parameters();
         self.sources();
-        let select = self.integrity_select();
+        let select = self.integrity_select(false);
         self.with(select)
     }
 
