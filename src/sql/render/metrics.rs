@@ -2,7 +2,7 @@
 //! and the signal-integrity select.
 
 use super::Renderer;
-use crate::model::{Metric, MetricKind, Source};
+use crate::model::{Metric, MetricKind};
 use crate::sql::plan::{Col, Counter, MetricPlan, ValuePlan, arith_metrics, grouping_label};
 use crate::syntax::ast::{Arith, ArithOp};
 
@@ -349,25 +349,18 @@ impl Renderer<'_, '_> {
     }
 
     /// Per source and bucket: rows received and kept, duplicate ratio,
-    /// newest timestamp and minutes behind the watermark. Alone, each
-    /// source's rows are counted from its ranked rows (one pass); beside
-    /// the metrics (`run_query`), received rows are counted from the read
-    /// and kept rows from the de-duplicated rows the metrics read, so that
-    /// DuckDB ranks each source once and does not store its ranked rows.
-    pub(super) fn integrity_select(&self, beside_metrics: bool) -> String {
+    /// newest timestamp and minutes behind the watermark. Received rows
+    /// come from `<source>__received` and kept rows from the
+    /// de-duplicated rows the metrics read, so that beside the metrics
+    /// (`run_query`) each source is read and ranked once.
+    pub(super) fn integrity_select(&self) -> String {
         let d = self.d;
         let newest_all = self.newest_union(self.plan.sources.keys());
         let branches: Vec<String> = self
             .plan
             .sources
-            .values()
-            .map(|read| {
-                if beside_metrics {
-                    self.integrity_counts_beside_metrics(&read.source.name)
-                } else {
-                    self.integrity_counts(read.source)
-                }
-            })
+            .keys()
+            .map(|source| self.integrity_counts(source))
             .collect();
         let watermark = format!(
             "(SELECT max({}) FROM ({newest_all}) AS {})",
@@ -411,62 +404,29 @@ impl Renderer<'_, '_> {
         )
     }
 
-    /// One source's rows received and kept by bucket, from its ranked
-    /// rows.
-    fn integrity_counts(&self, source: &Source) -> String {
-        let (table, kept) = match &source.dedupe_by {
-            Some(key) => (
-                "ranked",
-                format!(
-                    "count(CASE WHEN {} IS NULL OR {} = 1 THEN 1 END)",
-                    self.id(key),
-                    self.id("sc_rank")
-                ),
-            ),
-            None => ("deduped", "count(*)".to_string()),
-        };
-        format!(
-            "SELECT {} AS {}, {}, count(*) AS {}, {kept} AS {}\nFROM {}\nWHERE {}\nGROUP BY {}",
-            self.lit(&source.name),
-            self.id("source"),
-            self.id("sc_bucket"),
-            self.id("received"),
-            self.id("kept"),
-            self.id(&format!("{}__{table}", source.name)),
-            self.in_range(&self.id("sc_bucket")),
-            self.id("sc_bucket")
-        )
-    }
-
-    /// One source's rows received (from its read) and kept (from its
-    /// de-duplicated rows) by bucket.
-    fn integrity_counts_beside_metrics(&self, source: &str) -> String {
+    /// One source's rows received and kept by bucket.
+    fn integrity_counts(&self, source: &str) -> String {
         let bucket = self.id("sc_bucket");
         let in_range = self.in_range(&bucket);
-        let received = format!(
-            "SELECT {bucket}, count(*) AS {}\nFROM (SELECT {} AS {bucket} FROM {}) AS {}\nWHERE {in_range}\nGROUP BY {bucket}",
-            self.id("received"),
-            self.bucket_of(&self.id("sc_ts")),
-            self.id(&format!("{source}__read")),
-            self.id("b"),
-        );
         let kept = format!(
             "SELECT {bucket}, count(*) AS {}\nFROM {}\nWHERE {in_range}\nGROUP BY {bucket}",
             self.id("kept"),
             self.id(&format!("{source}__deduped")),
         );
         format!(
-            "SELECT {} AS {}, {}, {}, COALESCE({}, 0) AS {}\nFROM ({received}) AS {}\nLEFT JOIN ({kept}) AS {} ON {} = {}",
+            "SELECT {} AS {}, {}, {}, COALESCE({}, 0) AS {}\nFROM {} AS {}\nLEFT JOIN ({kept}) AS {} ON {} = {}\nWHERE {}",
             self.lit(source),
             self.id("source"),
             self.col("r", "sc_bucket"),
             self.col("r", "received"),
             self.col("k", "kept"),
             self.id("kept"),
+            self.id(&format!("{source}__received")),
             self.id("r"),
             self.id("k"),
             self.col("k", "sc_bucket"),
             self.col("r", "sc_bucket"),
+            self.in_range(&self.col("r", "sc_bucket")),
         )
     }
 }

@@ -8,6 +8,7 @@
 //! | `<source>__read` | the one scan of a source: the columns used, the UTC timestamp, from the range start less the look-backs |
 //! | `<source>__ranked`, `<source>__deduped` | the bucket in the scorecard's zone; one row per dedupe key |
 //! | `<source>__newest` | the source's newest timestamp (the watermark) |
+//! | `<source>__received` | rows received per bucket, for signal integrity (unread, so not computed, in statements of metrics alone) |
 //! | `<stream>__attributed` | cohorts taken from another source's earlier event |
 //! | `<stream>__rows` | window columns: next B per key, events per key and bucket |
 //! | `<stream>__counts` | the plain counts and sums of the stream's metrics, by conditional aggregation over `GROUPING SETS` |
@@ -157,7 +158,7 @@ impl<'p, 'm> Renderer<'p, 'm> {
         self.metric_ctes();
         let outputs: Vec<String> = self.plan.outputs.clone();
         let scorecard = self.output_select(&outputs, false);
-        let integrity = self.integrity_select(true);
+        let integrity = self.integrity_select();
         let (part, s, i) = (self.id("sc_part"), self.id("s"), self.id("i"));
         let select = format!(
             "SELECT {} AS {part}, {s} AS {}, NULL AS {}\nFROM ({scorecard}) AS {s}\nUNION ALL\nSELECT {}, NULL, {i}\nFROM ({integrity}) AS {i}",
@@ -211,7 +212,7 @@ impl<'p, 'm> Renderer<'p, 'm> {
         self.ctes.clear();
         self.parameters();
         self.sources();
-        let select = self.integrity_select(false);
+        let select = self.integrity_select();
         self.with(select)
     }
 

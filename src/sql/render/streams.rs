@@ -8,7 +8,8 @@ use crate::sql::dialect::{Clock, SqlDialect};
 use crate::sql::plan::{Counter, Group, Pred, Stream, grouping_label};
 
 impl Renderer<'_, '_> {
-    /// `<source>__read`, `__ranked`, `__deduped`, `__newest` per source.
+    /// `<source>__read`, `__ranked`, `__deduped`, `__newest`, `__received`
+    /// per source.
     pub(super) fn sources(&mut self) {
         let reads: Vec<(&Source, u64)> = self
             .plan
@@ -105,6 +106,17 @@ impl Renderer<'_, '_> {
         self.cte(
             &format!("{name}__newest"),
             format!("SELECT max({ts}) AS {} FROM {read}", self.id("sc_newest")),
+        );
+        // Read by signal integrity only: a statement of metrics alone
+        // never computes it.
+        let sc_bucket = self.id("sc_bucket");
+        self.cte(
+            &format!("{name}__received"),
+            format!(
+                "SELECT {sc_bucket}, count(*) AS {}\nFROM (SELECT {bucket} AS {sc_bucket} FROM {read}) AS {}\nGROUP BY {sc_bucket}",
+                self.id("received"),
+                self.id("b"),
+            ),
         );
     }
 
