@@ -88,6 +88,13 @@ pub struct Meta {
     pub grain: String,
 }
 
+impl Meta {
+    /// The title, or the name when the scorecard has none.
+    pub fn heading(&self) -> &str {
+        self.title.as_deref().unwrap_or(&self.name)
+    }
+}
+
 /// A bound source.
 #[derive(Clone, Debug, Serialize)]
 pub struct DataSource {

@@ -23,11 +23,7 @@ fn status(level: Level) -> String {
 /// The report as Markdown.
 pub fn markdown(report: &Report) -> String {
     let mut out = String::new();
-    let title = report
-        .scorecard
-        .title
-        .as_deref()
-        .unwrap_or(&report.scorecard.name);
+    let title = report.scorecard.heading();
     let _ = writeln!(out, "# {}\n", cell(title));
     let range = match (report.buckets.first(), report.buckets.last()) {
         (Some(a), Some(b)) => format!("{a} to {b}"),

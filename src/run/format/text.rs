@@ -73,11 +73,7 @@ fn wrap(text: &str, indent: &str, width: usize) -> Vec<String> {
 pub fn header(report: &Report, color: bool) -> String {
     let p = Paint { on: color };
     let mut out = String::new();
-    let title = report
-        .scorecard
-        .title
-        .as_deref()
-        .unwrap_or(&report.scorecard.name);
+    let title = report.scorecard.heading();
     let _ = writeln!(out, "{}", p.paint(BOLD, fit(title, WIDTH).trim_end()));
     let _ = writeln!(
         out,

@@ -28,11 +28,7 @@ const STYLE: &str = include_str!("style.css");
 pub fn html(report: &Report) -> String {
     let mut ids = Ids::default();
     let mut out = String::with_capacity(64 * 1024);
-    let title = report
-        .scorecard
-        .title
-        .as_deref()
-        .unwrap_or(&report.scorecard.name);
+    let title = report.scorecard.heading();
     let _ = write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
