@@ -202,14 +202,8 @@ fn dialect_files(
         emit(file(format!("sources/{}.sql", stream.name), text, metrics))?;
     }
     let every: Vec<String> = model.metrics.keys().cloned().collect();
-    let text = sql::query_sql(
-        &plans.all,
-        dialect,
-        Bounds::View,
-        Some("scorecard"),
-        options,
-    );
-    emit(file("scorecard.sql".to_string(), text, every.clone()))?;
+    let (view, adhoc) = sql::scorecard_sql(&plans.all, dialect, options);
+    emit(file("scorecard.sql".to_string(), view, every.clone()))?;
     // One file for every journey's view: a scorecard of 1,000 journeys
     // would otherwise write 1,000 small files per dialect, and creating
     // them took more time than rendering them (BENCHMARKS.md).
@@ -220,7 +214,7 @@ fn dialect_files(
         .flat_map(|j| j.metrics.iter().cloned())
         .collect();
     emit(file("journeys.sql".to_string(), text, in_journeys))?;
-    let text = checked(sql::pairs_sql(model, dialect, options));
+    let text = sql::pairs_statement(model, &plans.pairs, dialect, options);
     emit(file("scorecard_pairs.sql".to_string(), text, Vec::new()))?;
     let text = checked(sql::integrity_sql(
         model,
@@ -230,8 +224,7 @@ fn dialect_files(
         options,
     ));
     emit(file("signal_integrity.sql".to_string(), text, Vec::new()))?;
-    let text = sql::query_sql(&plans.all, dialect, Bounds::Parameters, None, options);
-    emit(file("adhoc/scorecard.sql".to_string(), text, every))?;
+    emit(file("adhoc/scorecard.sql".to_string(), adhoc, every))?;
     let text = checked(sql::integrity_sql(
         model,
         dialect,

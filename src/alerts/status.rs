@@ -82,7 +82,7 @@ pub fn status_sql(
         d.ident(&options.schema),
         d.ident("scorecard_status")
     );
-    let sql = crate::sql::render::finish(dialect, &d.create_view(&name, &body))?;
+    let sql = crate::sql::render::finish(dialect, &format!("{}{body}", d.create_view(&name)))?;
     let mut out = header(model, dialect);
     out.push_str(
         "-- Status per check, bucket and cohort: ok, warn, critical, insufficient or\n\

@@ -16,7 +16,7 @@ use std::fmt::Write as _;
 use indexmap::IndexMap;
 
 pub use dialect::Dialect;
-pub use pairs::pairs_sql;
+pub use pairs::{PairRows, pairs_sql, pairs_statement};
 pub use render::{Bounds, RenderError};
 
 use crate::model::{Grain, Scorecard, WeekStart};
@@ -105,26 +105,44 @@ pub struct Options {
 }
 
 /// The plans of a scorecard, made once per build and rendered for every
-/// dialect: the whole scorecard, and the metrics of each source (whose
-/// streams the `counts_<stream>` views compute).
+/// dialect: the whole scorecard, the metrics of each source (whose
+/// streams the `counts_<stream>` views compute) and the pairs' rows.
 pub struct Plans<'m> {
     /// Every metric.
     pub all: Plan<'m>,
     by_source: IndexMap<String, Plan<'m>>,
+    /// The rows of `scorecard_pairs`.
+    pub pairs: PairRows,
+    /// Each journey's [`listing`], in the model's order: the same in every
+    /// dialect, so made once.
+    journey_listings: std::sync::OnceLock<Vec<String>>,
 }
 
 impl<'m> Plans<'m> {
     /// Plans every statement of a build.
     pub fn new(model: &'m Scorecard) -> Plans<'m> {
-        let all = Plan::new(model, Selection::All);
-        let mut by_source = IndexMap::new();
-        for stream in all.streams.values() {
-            let source = &stream.source.name;
-            if !by_source.contains_key(source) {
-                by_source.insert(source.clone(), Plan::new(model, Selection::Source(source)));
-            }
+        // The plan of every metric takes about as long as the rest
+        // together: make them on two cores.
+        let (all, (mut by_source, pairs)) = std::thread::scope(|scope| {
+            let rest = scope.spawn(|| {
+                let by_source = model
+                    .sources
+                    .keys()
+                    .map(|s| (s.clone(), Plan::new(model, Selection::Source(s))))
+                    .collect::<IndexMap<_, _>>();
+                (by_source, PairRows::new(model))
+            });
+            let all = Plan::new(model, Selection::All);
+            let rest = rest.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+            (all, rest)
+        });
+        by_source.retain(|source, _| all.streams.values().any(|s| &s.source.name == source));
+        Plans {
+            all,
+            by_source,
+            pairs,
+            journey_listings: std::sync::OnceLock::new(),
         }
-        Plans { all, by_source }
     }
 
     /// The plan of the source a stream reads.
@@ -163,10 +181,39 @@ pub fn query_sql(
     view: Option<&str>,
     options: &Options,
 ) -> String {
-    let ordered = view.is_none();
-    let body = Renderer::new(plan, dialect, bounds.clone(), &options.schema).query(ordered);
+    let values = Renderer::new(plan, dialect, Bounds::View, &options.schema).values();
+    scorecard_statement(plan, dialect, bounds, view, &values, options)
+}
+
+/// The `scorecard` view and its ad-hoc form, as [`query_sql`] writes
+/// them; the metric values that end both are rendered once.
+pub fn scorecard_sql(plan: &Plan<'_>, dialect: Dialect, options: &Options) -> (String, String) {
+    let values = Renderer::new(plan, dialect, Bounds::View, &options.schema).values();
+    let statement =
+        |bounds, view| scorecard_statement(plan, dialect, bounds, view, &values, options);
+    (
+        statement(Bounds::View, Some("scorecard")),
+        statement(Bounds::Parameters, None),
+    )
+}
+
+fn scorecard_statement(
+    plan: &Plan<'_>,
+    dialect: Dialect,
+    bounds: Bounds,
+    view: Option<&str>,
+    values: &render::Values,
+    options: &Options,
+) -> String {
     let header = header(plan.model, dialect, listed(plan, options), &bounds, options);
-    statement(dialect, header, body, view, &options.schema)
+    let parameters = bounds == Bounds::Parameters;
+    let head = statement_head(dialect, header, view, &options.schema, parameters);
+    // The body is written after the head: a large scorecard's statement
+    // runs to megabytes.
+    let mut out =
+        Renderer::new(plan, dialect, bounds, &options.schema).query(values, view.is_none(), head);
+    out.push_str(";\n");
+    out
 }
 
 /// The view `journey_<journey>`: the journey's rows of the `scorecard`
@@ -177,8 +224,14 @@ pub fn journey_view_sql(
     journey: &str,
     options: &Options,
 ) -> String {
-    let mut out = header(plans.all.model, dialect, "", &Bounds::View, options);
-    out.push_str(&journey_view(plans, dialect, journey, options));
+    let model = plans.all.model;
+    let mut out = header(model, dialect, "", &Bounds::View, options);
+    let metrics = model
+        .journeys
+        .get(journey)
+        .map_or(&[][..], |j| &j.metrics[..]);
+    let listing = listing(model, metrics, options);
+    out.push_str(&journey_view(plans, dialect, journey, listing, options));
     out
 }
 
@@ -190,15 +243,35 @@ pub fn journeys_sql(plans: &Plans<'_>, dialect: Dialect, options: &Options) -> S
     out.push_str(
         "-- One view per journey: its rows of the `scorecard` view (create them after it).\n",
     );
-    for journey in model.journeys.keys() {
+    let listings = plans.journey_listings.get_or_init(|| {
+        model
+            .journeys
+            .values()
+            .map(|j| listing(model, &j.metrics, options))
+            .collect()
+    });
+    for (journey, listing) in model.journeys.keys().zip(listings) {
         out.push('\n');
-        out.push_str(&journey_view(plans, dialect, journey, options));
+        out.push_str(&journey_view(
+            plans,
+            dialect,
+            journey,
+            listing.clone(),
+            options,
+        ));
     }
     out
 }
 
-/// One journey's metrics (as header lines) and its `CREATE VIEW`.
-fn journey_view(plans: &Plans<'_>, dialect: Dialect, journey: &str, options: &Options) -> String {
+/// One journey's metrics (`listing`, its header lines) and its `CREATE
+/// VIEW`.
+fn journey_view(
+    plans: &Plans<'_>,
+    dialect: Dialect,
+    journey: &str,
+    listing: String,
+    options: &Options,
+) -> String {
     let model = plans.all.model;
     let d = dialect.sql();
     let metrics = model
@@ -229,7 +302,7 @@ fn journey_view(plans: &Plans<'_>, dialect: Dialect, journey: &str, options: &Op
         d.ident("journey"),
         d.string(journey)
     );
-    let mut comments = listing(model, metrics, options);
+    let mut comments = listing;
     let _ = writeln!(
         comments,
         "-- The rows of journey `{}` in the `scorecard` view.",
@@ -349,24 +422,38 @@ pub fn prelude_sql(
 /// every dialect with sqlparser (and sqlglot) and run them on engines.
 pub(crate) fn statement(
     dialect: Dialect,
-    mut header: String,
+    header: String,
     body: String,
     view: Option<&str>,
     schema: &str,
 ) -> String {
+    let parameters = body.contains(&dialect.sql().ident("bounds"));
+    let mut out = statement_head(dialect, header, view, schema, parameters);
+    out.push_str(&body);
+    out.push_str(";\n");
+    out
+}
+
+/// The header and what precedes the body: `CREATE VIEW … AS` for a view;
+/// for the ad-hoc form with `parameters`, how to set them.
+fn statement_head(
+    dialect: Dialect,
+    mut header: String,
+    view: Option<&str>,
+    schema: &str,
+    parameters: bool,
+) -> String {
     let d = dialect.sql();
-    let sql = match view {
-        Some(name) => d.create_view(&format!("{}.{}", d.ident(schema), d.ident(name)), &body),
-        None => {
-            // At a line start: the scorecard's name is on the first line.
-            if body.contains(&d.ident("bounds")) && !header.contains("\n-- Range [") {
-                header.push_str(&format!("-- Parameters: {}\n", d.parameter_help()));
-            }
-            body
+    match view {
+        Some(name) => {
+            header.push_str(&d.create_view(&format!("{}.{}", d.ident(schema), d.ident(name))));
         }
-    };
-    header.push_str(&sql);
-    header.push_str(";\n");
+        // At a line start: the scorecard's name is on the first line.
+        None if parameters && !header.contains("\n-- Range [") => {
+            let _ = writeln!(header, "-- Parameters: {}", d.parameter_help());
+        }
+        None => {}
+    }
     header
 }
 

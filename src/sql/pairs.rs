@@ -61,38 +61,67 @@ pub fn pairs_sql(
     options: &Options,
 ) -> Result<String, RenderError> {
     check_identifiers(model, dialect, &options.schema)?;
+    Ok(pairs_statement(
+        model,
+        &PairRows::new(model),
+        dialect,
+        options,
+    ))
+}
+
+/// [`pairs_sql`] from rows made once for every dialect of a build,
+/// identifiers checked.
+pub fn pairs_statement(
+    model: &Scorecard,
+    rows: &PairRows,
+    dialect: Dialect,
+    options: &Options,
+) -> String {
     let d = dialect.sql();
-    let mut rows: Vec<String> = Vec::with_capacity(model.pairs.len());
-    for pair in model.pairs.values() {
-        rows.push(pair_row(d, model, pair, rows.is_empty()));
-    }
-    let body = if rows.is_empty() {
+    let body = if rows.0.is_empty() {
         let select: Vec<String> = COLUMNS
             .iter()
             .map(|c| format!("{} AS {}", d.null_of(d.text()), d.ident(c)))
             .collect();
         format!("SELECT {} WHERE 1 = 0", select.join(", "))
     } else {
+        let names: Vec<String> = PAIR_COLUMNS
+            .iter()
+            .map(|c| d.ident(c))
+            .chain(["s_", "e_"].iter().flat_map(|prefix| {
+                SIDE_COLUMNS
+                    .iter()
+                    .map(move |c| d.ident(&format!("{prefix}{c}")))
+            }))
+            .collect();
+        // About 300 bytes a pair.
+        let mut body = String::with_capacity(rows.0.len() * 320);
+        body.push_str("WITH ");
+        body.push_str(&d.ident("sc_pairs"));
+        body.push_str(" AS (\n");
+        for (i, row) in rows.0.iter().enumerate() {
+            if i > 0 {
+                body.push_str("\nUNION ALL\n");
+            }
+            pair_row(&mut body, d, row, (i == 0).then_some(&names[..]));
+        }
+        body.push_str("\n)\n");
         let sides: Vec<String> = [("security", "s_"), ("experience", "e_")]
             .iter()
             .map(|(side, prefix)| side_select(d, side, prefix))
             .collect();
-        format!(
-            "WITH {} AS (\n{}\n)\n{}",
-            d.ident("sc_pairs"),
-            rows.join("\nUNION ALL\n"),
-            sides.join("\nUNION ALL\n")
-        )
+        body.push_str(&sides.join("\nUNION ALL\n"));
+        body
     };
     let mut header = header(model, dialect, "", &Bounds::View, options);
     header.push_str("-- Pairs: one row per side, joined to `scorecard` by metric.\n");
-    Ok(statement(
+    statement(
         dialect,
         header,
         body,
         Some("scorecard_pairs"),
         &options.schema,
-    ))
+    )
 }
 
 /// One side's rows in the view's column order.
@@ -112,16 +141,35 @@ fn side_select(d: &dyn SqlDialect, side: &str, prefix: &str) -> String {
     format!("SELECT {} FROM {}", columns.join(", "), d.ident("sc_pairs"))
 }
 
-/// A pair's row of `sc_pairs`. The first row names the columns and types
-/// its NULLs (a union takes both from its first row; PostgreSQL resolves
-/// a chain of unions pair by pair from the left); later rows write bare
-/// values.
-fn pair_row(d: &dyn SqlDialect, model: &Scorecard, pair: &Pair, first: bool) -> String {
-    let text = |s: Option<&str>| match s {
-        Some(s) => d.string(s),
-        None if first => d.null_of(d.text()),
-        None => "NULL".to_string(),
-    };
+/// A value of `sc_pairs`.
+enum Value {
+    /// Text; `None` is NULL.
+    Text(Option<String>),
+    /// `min_sample`.
+    Count(u64),
+}
+
+/// Every pair's row of `sc_pairs` in its column order ([`PAIR_COLUMNS`],
+/// then [`SIDE_COLUMNS`] for the security and the experience side), not
+/// yet quoted: the same in every dialect, so a build makes them once.
+pub struct PairRows(Vec<Vec<Value>>);
+
+impl PairRows {
+    /// The rows of a scorecard's pairs.
+    pub fn new(model: &Scorecard) -> PairRows {
+        PairRows(
+            model
+                .pairs
+                .values()
+                .map(|pair| pair_values(model, pair))
+                .collect(),
+        )
+    }
+}
+
+/// A pair's values in the order of [`PairRows`].
+fn pair_values(model: &Scorecard, pair: &Pair) -> Vec<Value> {
+    let text = |s: Option<&str>| Value::Text(s.map(str::to_string));
     let journey = &model.journeys[&pair.journey];
     let maps = pair
         .maps
@@ -129,57 +177,58 @@ fn pair_row(d: &dyn SqlDialect, model: &Scorecard, pair: &Pair, first: bool) -> 
         .map(|m| format!("{}:{}", m.framework, m.id))
         .collect::<Vec<_>>()
         .join(", ");
-    let shared = [
+    let mut values = vec![
         text(Some(&pair.name)),
         text(Some(&pair.journey)),
         text(journey.security_owner.as_deref()),
         text(journey.product_owner.as_deref()),
-        text(pair.tradeoff.as_ref().map(print_expr::tradeoff).as_deref()),
+        Value::Text(pair.tradeoff.as_ref().map(print_expr::tradeoff)),
         text(pair.action.as_deref()),
-        text((!maps.is_empty()).then_some(maps.as_str())),
+        Value::Text((!maps.is_empty()).then_some(maps)),
     ];
-    let mut values: Vec<(String, String)> = shared
-        .into_iter()
-        .zip(PAIR_COLUMNS)
-        .map(|(v, c)| (v, c.to_string()))
-        .collect();
-    for (part, prefix) in [(&pair.security, "s_"), (&pair.experience, "e_")] {
+    for part in [&pair.security, &pair.experience] {
         let metric = &model.metrics[&part.metric];
         let acting = match metric.side {
             Side::Security => journey.security_owner.as_deref(),
             Side::Experience | Side::Outcome => journey.product_owner.as_deref(),
         };
-        let min_sample = part.min_sample.to_string();
         let overrides = overrides(part);
-        let side = [
+        values.extend([
             text(Some(&part.metric)),
             text(acting),
-            text(part.warn.as_ref().map(print_expr::threshold).as_deref()),
-            text(part.critical.as_ref().map(print_expr::threshold).as_deref()),
-            if first {
-                d.cast(&min_sample, d.bigint())
-            } else {
-                min_sample
-            },
-            text((!overrides.is_empty()).then_some(overrides.as_str())),
-        ];
-        values.extend(
-            side.into_iter()
-                .zip(SIDE_COLUMNS)
-                .map(|(v, c)| (v, format!("{prefix}{c}"))),
-        );
+            Value::Text(part.warn.as_ref().map(print_expr::threshold)),
+            Value::Text(part.critical.as_ref().map(print_expr::threshold)),
+            Value::Count(part.min_sample),
+            Value::Text((!overrides.is_empty()).then_some(overrides)),
+        ]);
     }
-    let select: Vec<String> = values
-        .into_iter()
-        .map(|(v, c)| {
-            if first {
-                format!("{v} AS {}", d.ident(&c))
-            } else {
-                v
+    values
+}
+
+/// Writes a pair's row of `sc_pairs`. The first row (given the column
+/// names) names the columns and types its NULLs and counts (a union takes
+/// both from its first row; PostgreSQL resolves a chain of unions pair by
+/// pair from the left); later rows write bare values.
+fn pair_row(out: &mut String, d: &dyn SqlDialect, row: &[Value], names: Option<&[String]>) {
+    out.push_str("SELECT ");
+    for (i, value) in row.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        match (value, names) {
+            (Value::Text(Some(s)), _) => out.push_str(&d.string(s)),
+            (Value::Text(None), None) => out.push_str("NULL"),
+            (Value::Text(None), Some(_)) => out.push_str(&d.null_of(d.text())),
+            (Value::Count(n), None) => {
+                let _ = write!(out, "{n}");
             }
-        })
-        .collect();
-    format!("SELECT {}", select.join(", "))
+            (Value::Count(n), Some(_)) => out.push_str(&d.cast(&n.to_string(), d.bigint())),
+        }
+        if let Some(name) = names.and_then(|n| n.get(i)) {
+            out.push_str(" AS ");
+            out.push_str(name);
+        }
+    }
 }
 
 /// A side's cohort overrides as text: `dim = value: warn .. critical ..

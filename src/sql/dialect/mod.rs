@@ -337,9 +337,9 @@ pub trait SqlDialect: Sync {
         format!("CAST({expr} AS {ty})")
     }
 
-    /// The statement that creates or replaces a view.
-    fn create_view(&self, name: &str, body: &str) -> String {
-        format!("CREATE OR REPLACE VIEW {name} AS\n{body}")
+    /// The words before a view's query that create or replace it.
+    fn create_view(&self, name: &str) -> String {
+        format!("CREATE OR REPLACE VIEW {name} AS\n")
     }
 
     /// A parameter of the ad-hoc form (`start`, `end` and `as_of`, in

@@ -246,7 +246,8 @@ impl Renderer<'_, '_> {
             self.id("sample"),
             self.id("sc_sample")
         ));
-        let union = self.values_union(&inputs).join(" UNION ALL ");
+        let mut union = String::new();
+        self.values_union(&mut union, &inputs, " UNION ALL ");
         let from = format!(
             "(SELECT {keys}, {}\nFROM ({union}) AS {}\nWHERE {}\nGROUP BY {keys}) AS {}",
             pivot.join(", "),
@@ -305,27 +306,29 @@ impl Renderer<'_, '_> {
         }
     }
 
-    /// Selects in the output shape of the given metrics' rows: the long
-    /// format of the counted ones, then each derived one's CTE.
-    fn values_union<S: AsRef<str>>(&self, metrics: &[S]) -> Vec<String> {
+    /// Writes the union, joined by `separator`, of selects in the output
+    /// shape of the given metrics' rows: the long format of the counted
+    /// ones, then each derived one's CTE.
+    fn values_union<S: AsRef<str>>(&self, out: &mut String, metrics: &[S], separator: &str) {
         let plans: Vec<&MetricPlan<'_>> = metrics
             .iter()
             .filter_map(|m| self.plan.metrics.get(m.as_ref()))
             .collect();
-        let mut out: Vec<String> = self.long_values(&plans).into_iter().collect();
+        let mut first = !self.long_values(out, &plans);
         for plan in plans {
             if matches!(plan.value, ValuePlan::Derived(_)) {
-                out.push(format!(
-                    "SELECT * FROM {}",
-                    self.id(&format!("{}__values", plan.metric.name))
-                ));
+                if !first {
+                    out.push_str(separator);
+                }
+                first = false;
+                out.push_str("SELECT * FROM ");
+                out.push_str(&self.id(&format!("{}__values", plan.metric.name)));
             }
         }
-        out
     }
 
     /// The final select over the output metrics' values.
-    pub(super) fn output_select(&self, outputs: &[String], order: bool) -> String {
+    pub(super) fn output_select(&self, outputs: &[String]) -> String {
         let mut columns = vec![
             self.id("metric"),
             self.id("journey"),
@@ -334,18 +337,18 @@ impl Renderer<'_, '_> {
         ];
         columns.extend(self.plan.dims.iter().map(|d| self.id(d)));
         columns.extend(MEASURES.iter().map(|m| self.id(m)));
-        let union = self.values_union(outputs).join("\nUNION ALL\n");
-        let mut sql = format!(
-            "SELECT {}\nFROM ({union}) AS {}",
-            columns.join(", "),
-            self.id("metrics")
-        );
-        if order {
-            let mut keys = vec![self.id("metric"), self.id("bucket"), self.id("grouping")];
-            keys.extend(self.plan.dims.iter().map(|d| self.id(d)));
-            sql.push_str(&format!("\nORDER BY {}", keys.join(", ")));
-        }
+        let mut sql = format!("SELECT {}\nFROM (", columns.join(", "));
+        self.values_union(&mut sql, outputs, "\nUNION ALL\n");
+        sql.push_str(") AS ");
+        sql.push_str(&self.id("metrics"));
         sql
+    }
+
+    /// The ad-hoc form's order: by metric, bucket, grouping and cohort.
+    pub(super) fn order_by(&self) -> String {
+        let mut keys = vec![self.id("metric"), self.id("bucket"), self.id("grouping")];
+        keys.extend(self.plan.dims.iter().map(|d| self.id(d)));
+        keys.join(", ")
     }
 
     /// Per source and bucket: rows received and kept, duplicate ratio,

@@ -78,6 +78,16 @@ pub(crate) struct Renderer<'p, 'm> {
     ctes: Vec<Cte>,
 }
 
+/// The end of a `scorecard` statement: each derived metric's CTE and
+/// the final select in the output shape. It reads the CTEs before it by
+/// name only (dense counts, watermarks) and does not depend on the
+/// bounds, so the view and the ad-hoc form end in the same text, which a
+/// build renders once for both.
+pub(crate) struct Values {
+    ctes: Vec<Cte>,
+    select: String,
+}
+
 /// One CTE of a statement.
 struct Cte {
     name: String,
@@ -141,12 +151,25 @@ impl<'p, 'm> Renderer<'p, 'm> {
         self.metric_values();
     }
 
-    /// The statement's body: a query in the output shape.
-    pub(crate) fn query(mut self, order: bool) -> String {
-        self.metric_ctes();
+    /// The end of a `scorecard` statement (see [`Values`]).
+    pub(crate) fn values(mut self) -> Values {
+        self.ctes.clear();
+        self.metric_values();
         let outputs: Vec<String> = self.plan.outputs.clone();
-        let select = self.output_select(&outputs, order);
-        self.with(select)
+        Values {
+            select: self.output_select(&outputs),
+            ctes: self.ctes,
+        }
+    }
+
+    /// The statement's body, written after `head`: a query in the output
+    /// shape, ending in `values` (rendered from the same plan and
+    /// dialect), ordered in the ad-hoc form.
+    pub(crate) fn query(mut self, values: &Values, order: bool, head: String) -> String {
+        self.counted_ctes();
+        self.watermarks();
+        let order = order.then(|| self.order_by());
+        self.with_after(head, &values.ctes, &values.select, order.as_deref())
     }
 
     /// `scorec run`'s statement, for DuckDB: the rows of `query` and of
@@ -157,7 +180,7 @@ impl<'p, 'm> Renderer<'p, 'm> {
     pub(crate) fn run_query(mut self) -> String {
         self.metric_ctes();
         let outputs: Vec<String> = self.plan.outputs.clone();
-        let scorecard = self.output_select(&outputs, false);
+        let scorecard = self.output_select(&outputs);
         let integrity = self.integrity_select();
         let (part, s, i) = (self.id("sc_part"), self.id("s"), self.id("i"));
         let select = format!(
@@ -167,7 +190,7 @@ impl<'p, 'm> Renderer<'p, 'm> {
             self.id("sc_integrity"),
             self.lit("signal_integrity"),
         );
-        self.with(select)
+        self.with(&select)
     }
 
     /// One stream's dense counts.
@@ -186,7 +209,7 @@ impl<'p, 'm> Renderer<'p, 'm> {
             columns.join(", "),
             self.id(&format!("{stream}__dense"))
         );
-        self.with(select)
+        self.with(&select)
     }
 
     fn parameters(&mut self) {
@@ -213,28 +236,49 @@ impl<'p, 'm> Renderer<'p, 'm> {
         self.parameters();
         self.sources();
         let select = self.integrity_select();
-        self.with(select)
+        self.with(&select)
     }
 
-    fn with(&self, select: String) -> String {
-        if self.ctes.is_empty() {
-            return select;
-        }
+    /// `WITH` the renderer's CTEs, then `select`.
+    fn with(&self, select: &str) -> String {
+        self.with_after(String::new(), &[], select, None)
+    }
+
+    /// Writes after `head`: `WITH` the renderer's CTEs and then `more`,
+    /// `select` and `ORDER BY order`, in one string (a large scorecard's
+    /// statement runs to megabytes).
+    fn with_after(&self, head: String, more: &[Cte], select: &str, order: Option<&str>) -> String {
+        let ctes = || self.ctes.iter().chain(more);
+        let size = ctes()
+            .map(|c| c.name.len() + c.body.len() + 32)
+            .sum::<usize>()
+            + select.len()
+            + order.map_or(0, str::len)
+            + 16;
+        let mut out = head;
+        out.reserve(size);
+        let empty = out.len();
         let materialize = self.d.materializes_shared_ctes();
-        let ctes = self
-            .ctes
-            .iter()
-            .map(|c| {
-                let how = if c.shared && materialize {
-                    "MATERIALIZED "
-                } else {
-                    ""
-                };
-                format!("{} AS {how}(\n{}\n)", self.id(&c.name), c.body)
-            })
-            .collect::<Vec<_>>()
-            .join(",\n");
-        format!("WITH\n{ctes}\n{select}")
+        for (i, c) in ctes().enumerate() {
+            out.push_str(if i == 0 { "WITH\n" } else { ",\n" });
+            out.push_str(&self.id(&c.name));
+            out.push_str(if c.shared && materialize {
+                " AS MATERIALIZED (\n"
+            } else {
+                " AS (\n"
+            });
+            out.push_str(&c.body);
+            out.push_str("\n)");
+        }
+        if out.len() > empty {
+            out.push('\n');
+        }
+        out.push_str(select);
+        if let Some(order) = order {
+            out.push_str("\nORDER BY ");
+            out.push_str(order);
+        }
+        out
     }
 
     pub(crate) fn cte(&mut self, name: &str, body: String) {

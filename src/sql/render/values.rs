@@ -41,6 +41,19 @@ enum Kind {
     Sum = 3,
 }
 
+impl Kind {
+    /// The kind of a metric's value; `None` for a derived one.
+    fn of(value: &ValuePlan) -> Option<Kind> {
+        match value {
+            ValuePlan::Count(_) => Some(Kind::Count),
+            ValuePlan::Ratio { .. } => Some(Kind::Ratio),
+            ValuePlan::Percentile { .. } => Some(Kind::Percentile),
+            ValuePlan::Sum { .. } => Some(Kind::Sum),
+            ValuePlan::Derived(_) => None,
+        }
+    }
+}
+
 /// Text that the branches of one select repeat, quoted once.
 struct Cache {
     /// `sc_bucket`, `sc_grouping` and the plan's dimensions, bare.
@@ -77,44 +90,33 @@ struct Branch<'a> {
 }
 
 impl Renderer<'_, '_> {
-    /// A select in the output shape (`metric`, `journey`, `sc_bucket`,
-    /// `sc_grouping`, the plan's dimensions, then [`MEASURES`]) of counted
-    /// metrics; `None` when there are none.
-    pub(super) fn long_values(&self, plans: &[&MetricPlan<'_>]) -> Option<String> {
+    /// Writes a select in the output shape (`metric`, `journey`,
+    /// `sc_bucket`, `sc_grouping`, the plan's dimensions, then
+    /// [`MEASURES`]) of counted metrics to `out`; whether there were any.
+    pub(super) fn long_values(&self, out: &mut String, plans: &[&MetricPlan<'_>]) -> bool {
         let plans: Vec<&MetricPlan<'_>> = plans
             .iter()
             .copied()
             .filter(|p| !matches!(p.value, ValuePlan::Derived(_)))
             .collect();
         if plans.is_empty() {
-            return None;
+            return false;
         }
+        // Kinds and classes first: the measures above the branches choose
+        // by them.
         let mut classes: Vec<(u64, &[String])> = Vec::new();
+        let mut class_of = Vec::with_capacity(plans.len());
         let mut kinds: Vec<Kind> = Vec::new();
-        let mut cache = Cache {
-            bare: ["sc_bucket", "sc_grouping"]
-                .iter()
-                .map(|c| self.id(c))
-                .chain(self.plan.dims.iter().map(|c| self.id(c)))
-                .collect(),
-            dense: Vec::new(),
-            filters: Vec::new(),
-        };
-        // About 200 bytes a branch.
-        let mut branches = String::with_capacity(plans.len() * 256);
-        for (i, plan) in plans.iter().enumerate() {
+        for plan in &plans {
             let class = (plan.window, &plan.sources[..]);
-            let class = match classes.iter().position(|c| *c == class) {
+            class_of.push(match classes.iter().position(|c| *c == class) {
                 Some(k) => k,
                 None => {
                     classes.push(class);
                     classes.len() - 1
                 }
-            };
-            if i > 0 {
-                branches.push_str("\nUNION ALL\n");
-            }
-            if let Some(kind) = self.branch(&mut branches, &mut cache, plan, class, i == 0)
+            });
+            if let Some(kind) = Kind::of(&plan.value)
                 && !kinds.contains(&kind)
             {
                 kinds.push(kind);
@@ -137,17 +139,32 @@ impl Renderer<'_, '_> {
         for (expr, name) in measures.iter().zip(MEASURES) {
             select.push(format!("{expr} AS {}", self.id(name)));
         }
-        let select = select.join(",\n");
-        let alias = self.id("m");
-        let mut sql = String::with_capacity(select.len() + branches.len() + 32);
-        for part in ["SELECT ", &select, "\nFROM (", &branches, ") AS ", &alias] {
-            sql.push_str(part);
+        out.push_str("SELECT ");
+        out.push_str(&select.join(",\n"));
+        out.push_str("\nFROM (");
+        // About 200 bytes a branch.
+        out.reserve(plans.len() * 256);
+        let mut cache = Cache {
+            bare: ["sc_bucket", "sc_grouping"]
+                .iter()
+                .map(|c| self.id(c))
+                .chain(self.plan.dims.iter().map(|c| self.id(c)))
+                .collect(),
+            dense: Vec::new(),
+            filters: Vec::new(),
+        };
+        for (i, (plan, class)) in plans.iter().zip(class_of).enumerate() {
+            if i > 0 {
+                out.push_str("\nUNION ALL\n");
+            }
+            self.branch(out, &mut cache, plan, class, i == 0);
         }
-        Some(sql)
+        out.push_str(") AS ");
+        out.push_str(&self.id("m"));
+        true
     }
 
-    /// Writes one metric's branch to `out` and returns its kind (`None`
-    /// for a derived metric, which has no branch).
+    /// Writes one counted metric's branch to `out`.
     fn branch(
         &self,
         out: &mut String,
@@ -155,7 +172,7 @@ impl Renderer<'_, '_> {
         plan: &MetricPlan<'_>,
         class: usize,
         first: bool,
-    ) -> Option<Kind> {
+    ) {
         let d = self.d;
         // The first branch qualifies its columns: ClickHouse would read a
         // bare name that equals one of its aliases as the alias.
@@ -204,7 +221,7 @@ impl Renderer<'_, '_> {
                 v: Some(d.cast(&c(&sum.column), d.double())),
                 x: Some(d.cast(&c(&sum.column), d.decimal())),
             },
-            ValuePlan::Derived(_) => return None,
+            ValuePlan::Derived(_) => return,
         };
         let metric = plan.metric;
         let null = |ty: &str| {
@@ -262,7 +279,6 @@ impl Renderer<'_, '_> {
                 out.push_str(cache.filter(self, plan));
             }
         }
-        Some(b.kind)
     }
 
     /// Writes the rows a metric's counters come from (see `inputs`), with
