@@ -213,6 +213,10 @@ pub(super) fn build(args: &BuildArgs) -> u8 {
         files,
         args.out.display()
     );
+    // The process ends here: freeing a large scorecard's model node by
+    // node takes longer than letting the operating system reclaim it.
+    std::mem::forget(model);
+    std::mem::forget(loaded);
     EXIT_OK
 }
 
