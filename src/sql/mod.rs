@@ -206,8 +206,7 @@ fn scorecard_statement(
     options: &Options,
 ) -> String {
     let header = header(plan.model, dialect, listed(plan, options), &bounds, options);
-    let parameters = bounds == Bounds::Parameters;
-    let head = statement_head(dialect, header, view, &options.schema, parameters);
+    let head = statement_head(dialect, header, view, &bounds, &options.schema);
     // The body is written after the head: a large scorecard's statement
     // runs to megabytes.
     let mut out =
@@ -313,6 +312,7 @@ fn journey_view(
         comments,
         body,
         Some(&format!("journey_{journey}")),
+        &Bounds::View,
         &options.schema,
     )
 }
@@ -357,6 +357,7 @@ pub fn stream_statement(
         header,
         body,
         Some(&format!("counts_{stream}")),
+        &bounds,
         &options.schema,
     )
 }
@@ -378,7 +379,14 @@ pub fn integrity_sql(
          -- de-duplication, the duplicate ratio, the newest timestamp, and how many\n\
          -- minutes it lags behind the newest timestamp of all sources.\n",
     );
-    Ok(statement(dialect, header, body, view, &options.schema))
+    Ok(statement(
+        dialect,
+        header,
+        body,
+        view,
+        &bounds,
+        &options.schema,
+    ))
 }
 
 /// `scorec run`'s statement on the embedded DuckDB: the `scorecard` rows
@@ -425,31 +433,30 @@ pub(crate) fn statement(
     header: String,
     body: String,
     view: Option<&str>,
+    bounds: &Bounds,
     schema: &str,
 ) -> String {
-    let parameters = body.contains(&dialect.sql().ident("bounds"));
-    let mut out = statement_head(dialect, header, view, schema, parameters);
+    let mut out = statement_head(dialect, header, view, bounds, schema);
     out.push_str(&body);
     out.push_str(";\n");
     out
 }
 
 /// The header and what precedes the body: `CREATE VIEW … AS` for a view;
-/// for the ad-hoc form with `parameters`, how to set them.
+/// for the ad-hoc form with parameters, how to set them.
 fn statement_head(
     dialect: Dialect,
     mut header: String,
     view: Option<&str>,
+    bounds: &Bounds,
     schema: &str,
-    parameters: bool,
 ) -> String {
     let d = dialect.sql();
     match view {
         Some(name) => {
             header.push_str(&d.create_view(&format!("{}.{}", d.ident(schema), d.ident(name))));
         }
-        // At a line start: the scorecard's name is on the first line.
-        None if parameters && !header.contains("\n-- Range [") => {
+        None if *bounds == Bounds::Parameters => {
             let _ = writeln!(header, "-- Parameters: {}", d.parameter_help());
         }
         None => {}

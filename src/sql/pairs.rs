@@ -120,6 +120,7 @@ pub fn pairs_statement(
         header,
         body,
         Some("scorecard_pairs"),
+        &Bounds::View,
         &options.schema,
     )
 }
