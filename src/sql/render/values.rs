@@ -81,7 +81,6 @@ impl Cache {
 
 /// The raw columns of one metric's branch.
 struct Branch<'a> {
-    kind: Kind,
     cols: Vec<&'a Col>,
     n: String,
     d: Option<String>,
@@ -173,6 +172,9 @@ impl Renderer<'_, '_> {
         class: usize,
         first: bool,
     ) {
+        let Some(kind) = Kind::of(&plan.value) else {
+            return;
+        };
         let d = self.d;
         // The first branch qualifies its columns: ClickHouse would read a
         // bare name that equals one of its aliases as the alias.
@@ -187,7 +189,6 @@ impl Renderer<'_, '_> {
         };
         let b = match &plan.value {
             ValuePlan::Count(col) => Branch {
-                kind: Kind::Count,
                 cols: vec![col],
                 n: c(&col.column),
                 d: None,
@@ -198,7 +199,6 @@ impl Renderer<'_, '_> {
                 numerator,
                 denominator,
             } => Branch {
-                kind: Kind::Ratio,
                 cols: vec![numerator, denominator],
                 n: c(&numerator.column),
                 d: Some(c(&denominator.column)),
@@ -206,7 +206,6 @@ impl Renderer<'_, '_> {
                 x: None,
             },
             ValuePlan::Percentile { matched, all, .. } => Branch {
-                kind: Kind::Percentile,
                 cols: vec![&percentile, matched, all],
                 n: c(&matched.column),
                 d: Some(c(&all.column)),
@@ -214,7 +213,6 @@ impl Renderer<'_, '_> {
                 x: None,
             },
             ValuePlan::Sum { sum, rows } => Branch {
-                kind: Kind::Sum,
                 cols: vec![sum, rows],
                 n: c(&rows.column),
                 d: None,
@@ -245,7 +243,7 @@ impl Renderer<'_, '_> {
         };
         column(&self.lit(&metric.name), "metric", true);
         column(&self.lit(&metric.journey), "journey", false);
-        column(&(b.kind as u8).to_string(), "sc_kind", false);
+        column(&(kind as u8).to_string(), "sc_kind", false);
         column(&class.to_string(), "sc_class", false);
         if first {
             column(&c("sc_bucket"), "", false);
