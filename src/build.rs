@@ -16,7 +16,7 @@
 //! | `signal_integrity.sql` | view `signal_integrity`: freshness, volume and duplicates per source |
 //! | `adhoc/*.sql` | the same as plain `SELECT`s with `start`, `end` and `as_of` parameters |
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use indexmap::IndexMap;
 use sha2::{Digest, Sha256};
@@ -34,8 +34,8 @@ pub struct Artifact {
     pub text: String,
     /// Dialect, for SQL files.
     pub dialect: Option<Dialect>,
-    /// Metrics the file computes.
-    pub metrics: Vec<String>,
+    /// Metrics the file computes (shared by the files of every dialect).
+    pub metrics: Arc<[String]>,
 }
 
 /// An input file and its text, for the manifest.
@@ -104,31 +104,35 @@ pub fn build_each(
         sql::check_identifiers(model, dialect, &options.schema)?;
     }
     let plans = Plans::new(model);
+    let lists = MetricLists::new(&plans.all);
     let next = std::sync::atomic::AtomicUsize::new(0);
     let done: Vec<Mutex<Option<std::io::Result<Vec<Entry>>>>> =
         dialects.iter().map(|_| Mutex::new(None)).collect();
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(dialects.len());
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(&dialect) = dialects.get(i) else {
-                        break;
-                    };
-                    let mut entries = Vec::new();
-                    let result = dialect_files(&plans, dialect, options, &mut |file| {
-                        entries.push(Entry::of(&file));
-                        write(file)
-                    });
-                    if let Ok(mut slot) = done[i].lock() {
-                        *slot = Some(result.map(|()| entries));
-                    }
-                }
+    // The calling thread renders too rather than wait.
+    let work = || {
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(&dialect) = dialects.get(i) else {
+                break;
+            };
+            let mut entries = Vec::new();
+            let result = dialect_files(&plans, &lists, dialect, options, &mut |file| {
+                entries.push(Entry::of(&file));
+                write(file)
             });
+            if let Ok(mut slot) = done[i].lock() {
+                *slot = Some(result.map(|()| entries));
+            }
         }
+    };
+    std::thread::scope(|scope| {
+        for _ in 1..threads {
+            scope.spawn(work);
+        }
+        work();
     });
     let mut entries = Vec::new();
     for slot in done {
@@ -146,7 +150,7 @@ pub fn build_each(
         path: "manifest.json".to_string(),
         text: manifest(model, dialects, options, inputs, &entries),
         dialect: None,
-        metrics: Vec::new(),
+        metrics: Arc::new([]),
     };
     let mut order: Vec<String> = entries.into_iter().map(|e| e.path).collect();
     order.push(manifest.path.clone());
@@ -159,7 +163,7 @@ struct Entry {
     path: String,
     sha256: String,
     dialect: Option<Dialect>,
-    metrics: Vec<String>,
+    metrics: Arc<[String]>,
 }
 
 impl Entry {
@@ -168,24 +172,50 @@ impl Entry {
             path: file.path.clone(),
             sha256: sha256(&file.text),
             dialect: file.dialect,
-            metrics: file.metrics.clone(),
+            metrics: Arc::clone(&file.metrics),
+        }
+    }
+}
+
+/// The metrics each kind of file computes, made once for every dialect:
+/// a large scorecard's lists hold 80,000 names per dialect.
+struct MetricLists {
+    none: Arc<[String]>,
+    every: Arc<[String]>,
+    in_journeys: Arc<[String]>,
+    by_stream: IndexMap<String, Arc<[String]>>,
+}
+
+impl MetricLists {
+    fn new(plan: &Plan<'_>) -> MetricLists {
+        let model = plan.model;
+        MetricLists {
+            none: Arc::new([]),
+            every: model.metrics.keys().cloned().collect(),
+            in_journeys: model
+                .journeys
+                .values()
+                .flat_map(|j| j.metrics.iter().cloned())
+                .collect(),
+            by_stream: metrics_by_stream(plan),
         }
     }
 }
 
 fn dialect_files(
     plans: &Plans<'_>,
+    lists: &MetricLists,
     dialect: Dialect,
     options: &Options,
     emit: &mut dyn FnMut(Artifact) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     let model = plans.all.model;
     let dir = dialect.name();
-    let file = |path: String, text: String, metrics: Vec<String>| Artifact {
+    let file = |path: String, text: String, metrics: &Arc<[String]>| Artifact {
         path: format!("{dir}/{path}"),
         text,
         dialect: Some(dialect),
-        metrics,
+        metrics: Arc::clone(metrics),
     };
     // Identifiers are checked: the statements below cannot fail.
     let checked = |r: Result<String, RenderError>| r.unwrap_or_default();
@@ -193,29 +223,26 @@ fn dialect_files(
         emit(file(
             "00_time_zone.sql".to_string(),
             checked(prelude),
-            Vec::new(),
+            &lists.none,
         ))?;
     }
-    for stream in plans.all.streams.values() {
-        let text = sql::stream_statement(plans, dialect, &stream.name, Bounds::View, options);
-        let metrics = metrics_of_stream(&plans.all, &stream.name);
-        emit(file(format!("sources/{}.sql", stream.name), text, metrics))?;
+    for (stream, metrics) in &lists.by_stream {
+        let text = sql::stream_statement(plans, dialect, stream, Bounds::View, options);
+        emit(file(format!("sources/{stream}.sql"), text, metrics))?;
     }
-    let every: Vec<String> = model.metrics.keys().cloned().collect();
-    let (view, adhoc) = sql::scorecard_sql(&plans.all, dialect, options);
-    emit(file("scorecard.sql".to_string(), view, every.clone()))?;
+    let scorecard = sql::ScorecardSql::new(&plans.all, dialect, options);
+    emit(file(
+        "scorecard.sql".to_string(),
+        scorecard.view(),
+        &lists.every,
+    ))?;
     // One file for every journey's view: a scorecard of 1,000 journeys
     // would otherwise write 1,000 small files per dialect, and creating
     // them took more time than rendering them (BENCHMARKS.md).
     let text = sql::journeys_sql(plans, dialect, options);
-    let in_journeys = model
-        .journeys
-        .values()
-        .flat_map(|j| j.metrics.iter().cloned())
-        .collect();
-    emit(file("journeys.sql".to_string(), text, in_journeys))?;
+    emit(file("journeys.sql".to_string(), text, &lists.in_journeys))?;
     let text = sql::pairs_statement(model, &plans.pairs, dialect, options);
-    emit(file("scorecard_pairs.sql".to_string(), text, Vec::new()))?;
+    emit(file("scorecard_pairs.sql".to_string(), text, &lists.none))?;
     let text = checked(sql::integrity_sql(
         model,
         dialect,
@@ -223,8 +250,12 @@ fn dialect_files(
         Some("signal_integrity"),
         options,
     ));
-    emit(file("signal_integrity.sql".to_string(), text, Vec::new()))?;
-    emit(file("adhoc/scorecard.sql".to_string(), adhoc, every))?;
+    emit(file("signal_integrity.sql".to_string(), text, &lists.none))?;
+    emit(file(
+        "adhoc/scorecard.sql".to_string(),
+        scorecard.adhoc(),
+        &lists.every,
+    ))?;
     let text = checked(sql::integrity_sql(
         model,
         dialect,
@@ -235,16 +266,30 @@ fn dialect_files(
     emit(file(
         "adhoc/signal_integrity.sql".to_string(),
         text,
-        Vec::new(),
+        &lists.none,
     ))
 }
 
-/// The metrics whose counters a stream computes.
-fn metrics_of_stream(plan: &Plan<'_>, stream: &str) -> Vec<String> {
-    plan.metrics
-        .values()
-        .filter(|m| m.value.cols().iter().any(|c| c.stream == stream))
-        .map(|m| m.metric.name.clone())
+/// Per stream, in stream order, the metrics whose counters it computes.
+fn metrics_by_stream(plan: &Plan<'_>) -> IndexMap<String, Arc<[String]>> {
+    let mut lists: IndexMap<&str, Vec<String>> = plan
+        .streams
+        .keys()
+        .map(|s| (s.as_str(), Vec::new()))
+        .collect();
+    for m in plan.metrics.values() {
+        for col in m.value.cols() {
+            // A metric's counters may share a stream: list it once.
+            if let Some(list) = lists.get_mut(col.stream.as_str())
+                && list.last() != Some(&m.metric.name)
+            {
+                list.push(m.metric.name.clone());
+            }
+        }
+    }
+    lists
+        .into_iter()
+        .map(|(stream, list)| (stream.to_string(), list.into()))
         .collect()
 }
 
@@ -304,9 +349,17 @@ fn manifest(
             })
             .collect(),
     };
-    let mut text = serde_json::to_string_pretty(&manifest).unwrap_or_default();
-    text.push('\n');
-    text
+    // Sized up front: a large build's manifest runs to tens of MB, and
+    // growing it by doubling would copy it five times.
+    let size: usize = files
+        .iter()
+        .map(|f| 256 + f.metrics.iter().map(|m| m.len() + 12).sum::<usize>())
+        .sum();
+    let mut text = Vec::with_capacity(size);
+    // Serializing borrowed strings into memory does not fail.
+    let _ = serde_json::to_writer_pretty(&mut text, &manifest);
+    text.push(b'\n');
+    String::from_utf8(text).unwrap_or_default()
 }
 
 /// The SHA-256 of a text, in hex.

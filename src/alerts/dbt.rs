@@ -100,7 +100,7 @@ fn file(path: &str, text: String) -> Artifact {
         path: format!("dbt/{path}"),
         text,
         dialect: None,
-        metrics: Vec::new(),
+        metrics: std::sync::Arc::new([]),
     }
 }
 

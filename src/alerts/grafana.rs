@@ -44,7 +44,7 @@ pub fn files(model: &Scorecard, options: &GrafanaOptions) -> Vec<Artifact> {
         path: "grafana/alert-rules.yaml".to_string(),
         text: rules_yaml(model, options),
         dialect: None,
-        metrics: Vec::new(),
+        metrics: std::sync::Arc::new([]),
     }]
 }
 

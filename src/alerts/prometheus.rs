@@ -44,7 +44,7 @@ pub fn files(model: &Scorecard) -> Vec<Artifact> {
         path: "prometheus/rules.yaml".to_string(),
         text: rules_yaml(model),
         dialect: None,
-        metrics: Vec::new(),
+        metrics: std::sync::Arc::new([]),
     }]
 }
 

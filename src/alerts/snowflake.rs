@@ -51,7 +51,7 @@ pub fn files(
         path: format!("snowflake/{path}"),
         text,
         dialect: Some(Dialect::Snowflake),
-        metrics: Vec::new(),
+        metrics: std::sync::Arc::new([]),
     };
     out.push(artifact(
         "alerts.sql",

@@ -57,13 +57,13 @@ pub fn files(
             path: format!("{dir}/scorecard_status.sql"),
             text: status_sql(model, dialect, options)?,
             dialect: Some(dialect),
-            metrics: Vec::new(),
+            metrics: std::sync::Arc::new([]),
         },
         Artifact {
             path: format!("{dir}/breaches.sql"),
             text: breach_sql(model, dialect, options)?,
             dialect: Some(dialect),
-            metrics: Vec::new(),
+            metrics: std::sync::Arc::new([]),
         },
     ])
 }

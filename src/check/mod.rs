@@ -161,10 +161,13 @@ impl<'c> Cx<'c> {
         let tiers = self.tiers(&m.tiers);
         let sources = self.sources(&m.sources);
         let events = self.events(&m.events, &sources);
-        let mut journeys = IndexMap::new();
-        let mut metrics = IndexMap::new();
-        let mut pairs = IndexMap::new();
-        let mut changes = IndexMap::new();
+        // Sized up front: a large scorecard's metrics run to tens of MB,
+        // and growing them by doubling would copy them four times.
+        let count = |f: fn(&ast::Journey) -> usize| m.journeys.iter().map(|j| f(j)).sum();
+        let mut journeys = IndexMap::with_capacity(m.journeys.len());
+        let mut metrics = IndexMap::with_capacity(count(|j| j.metrics.len()));
+        let mut pairs = IndexMap::with_capacity(count(|j| j.pairs.len()));
+        let mut changes = IndexMap::with_capacity(count(|j| j.changes.len()));
         self.unique("journey", m.journeys.iter().map(|j| &j.name));
         let all_metrics = m
             .journeys

@@ -186,15 +186,41 @@ pub fn query_sql(
 }
 
 /// The `scorecard` view and its ad-hoc form, as [`query_sql`] writes
-/// them; the metric values that end both are rendered once.
-pub fn scorecard_sql(plan: &Plan<'_>, dialect: Dialect, options: &Options) -> (String, String) {
-    let values = Renderer::new(plan, dialect, Bounds::View, &options.schema).values();
-    let statement =
-        |bounds, view| scorecard_statement(plan, dialect, bounds, view, &values, options);
-    (
-        statement(Bounds::View, Some("scorecard")),
-        statement(Bounds::Parameters, None),
-    )
+/// them; the metric values that end both are rendered once. Each form is
+/// written when asked for, so that a build holds one at a time.
+pub struct ScorecardSql<'a, 'm> {
+    plan: &'a Plan<'m>,
+    dialect: Dialect,
+    options: &'a Options,
+    values: render::Values,
+}
+
+impl<'a, 'm> ScorecardSql<'a, 'm> {
+    /// Renders the values shared by both forms.
+    pub fn new(plan: &'a Plan<'m>, dialect: Dialect, options: &'a Options) -> Self {
+        let values = Renderer::new(plan, dialect, Bounds::View, &options.schema).values();
+        ScorecardSql {
+            plan,
+            dialect,
+            options,
+            values,
+        }
+    }
+
+    /// The view `scorecard`.
+    pub fn view(&self) -> String {
+        self.statement(Bounds::View, Some("scorecard"))
+    }
+
+    /// The plain `SELECT` with `start`, `end` and `as_of` parameters.
+    pub fn adhoc(&self) -> String {
+        self.statement(Bounds::Parameters, None)
+    }
+
+    fn statement(&self, bounds: Bounds, view: Option<&str>) -> String {
+        let (plan, dialect, options) = (self.plan, self.dialect, self.options);
+        scorecard_statement(plan, dialect, bounds, view, &self.values, options)
+    }
 }
 
 fn scorecard_statement(
@@ -444,7 +470,7 @@ pub(crate) fn statement(
 
 /// The header and what precedes the body: `CREATE VIEW … AS` for a view;
 /// for the ad-hoc form with parameters, how to set them.
-fn statement_head(
+pub(crate) fn statement_head(
     dialect: Dialect,
     mut header: String,
     view: Option<&str>,

@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use crate::model::{Pair, PairSide, Scorecard, Side};
 use crate::sql::dialect::SqlDialect;
 use crate::sql::render::Bounds;
-use crate::sql::{Dialect, Options, RenderError, check_identifiers, header, statement};
+use crate::sql::{Dialect, Options, RenderError, check_identifiers, header, statement_head};
 use crate::syntax::print_expr;
 
 /// The view's columns, in order.
@@ -78,12 +78,23 @@ pub fn pairs_statement(
     options: &Options,
 ) -> String {
     let d = dialect.sql();
-    let body = if rows.0.is_empty() {
+    let mut header = header(model, dialect, "", &Bounds::View, options);
+    header.push_str("-- Pairs: one row per side, joined to `scorecard` by metric.\n");
+    // The rows are written after the head: a large scorecard's pairs run
+    // to megabytes, about 400 bytes a pair.
+    let mut out = statement_head(
+        dialect,
+        header,
+        Some("scorecard_pairs"),
+        &Bounds::View,
+        &options.schema,
+    );
+    if rows.0.is_empty() {
         let select: Vec<String> = COLUMNS
             .iter()
             .map(|c| format!("{} AS {}", d.null_of(d.text()), d.ident(c)))
             .collect();
-        format!("SELECT {} WHERE 1 = 0", select.join(", "))
+        let _ = write!(out, "SELECT {} WHERE 1 = 0", select.join(", "));
     } else {
         let names: Vec<String> = PAIR_COLUMNS
             .iter()
@@ -94,35 +105,25 @@ pub fn pairs_statement(
                     .map(move |c| d.ident(&format!("{prefix}{c}")))
             }))
             .collect();
-        // About 300 bytes a pair.
-        let mut body = String::with_capacity(rows.0.len() * 320);
-        body.push_str("WITH ");
-        body.push_str(&d.ident("sc_pairs"));
-        body.push_str(" AS (\n");
+        out.reserve(rows.0.len() * 440);
+        out.push_str("WITH ");
+        out.push_str(&d.ident("sc_pairs"));
+        out.push_str(" AS (\n");
         for (i, row) in rows.0.iter().enumerate() {
             if i > 0 {
-                body.push_str("\nUNION ALL\n");
+                out.push_str("\nUNION ALL\n");
             }
-            pair_row(&mut body, d, row, (i == 0).then_some(&names[..]));
+            pair_row(&mut out, d, row, (i == 0).then_some(&names[..]));
         }
-        body.push_str("\n)\n");
+        out.push_str("\n)\n");
         let sides: Vec<String> = [("security", "s_"), ("experience", "e_")]
             .iter()
             .map(|(side, prefix)| side_select(d, side, prefix))
             .collect();
-        body.push_str(&sides.join("\nUNION ALL\n"));
-        body
-    };
-    let mut header = header(model, dialect, "", &Bounds::View, options);
-    header.push_str("-- Pairs: one row per side, joined to `scorecard` by metric.\n");
-    statement(
-        dialect,
-        header,
-        body,
-        Some("scorecard_pairs"),
-        &Bounds::View,
-        &options.schema,
-    )
+        out.push_str(&sides.join("\nUNION ALL\n"));
+    }
+    out.push_str(";\n");
+    out
 }
 
 /// One side's rows in the view's column order.
