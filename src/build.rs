@@ -90,8 +90,8 @@ pub fn build(
 
 /// Renders every file of a build and hands each to `write` as soon as it
 /// is rendered, so that a large build never holds all its text: the
-/// dialects render on parallel threads (one per core), the manifest comes
-/// last. Returns the paths in manifest order. Identifiers are checked for
+/// pieces of every dialect (`Job`) render on parallel threads (one per
+/// core), the manifest comes last. Returns the paths in manifest order. Identifiers are checked for
 /// every dialect before the first file.
 pub fn build_each(
     model: &Scorecard,
@@ -105,24 +105,37 @@ pub fn build_each(
     }
     let plans = Plans::new(model);
     let lists = MetricLists::new(&plans.all);
+    // Every dialect's scorecard first, the small pieces last, so that the
+    // threads finish together.
+    let jobs: Vec<(usize, Job)> = Job::ALL
+        .iter()
+        .flat_map(|&job| (0..dialects.len()).map(move |d| (d, job)))
+        .collect();
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let done: Vec<Mutex<Option<std::io::Result<Vec<Entry>>>>> =
-        dialects.iter().map(|_| Mutex::new(None)).collect();
+    type Done = Mutex<Option<std::io::Result<Vec<(Part, Entry)>>>>;
+    let done: Vec<Done> = jobs.iter().map(|_| Mutex::new(None)).collect();
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
-        .min(dialects.len());
+        .min(jobs.len());
     // The calling thread renders too rather than wait.
     let work = || {
         loop {
             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(&dialect) = dialects.get(i) else {
+            let Some(&(d, job)) = jobs.get(i) else {
                 break;
             };
             let mut entries = Vec::new();
-            let result = dialect_files(&plans, &lists, dialect, options, &mut |file| {
-                entries.push(Entry::of(&file));
-                write(file)
-            });
+            let result = job_files(
+                &plans,
+                &lists,
+                dialects[d],
+                job,
+                options,
+                &mut |part, file| {
+                    entries.push((part, Entry::of(&file)));
+                    write(file)
+                },
+            );
             if let Ok(mut slot) = done[i].lock() {
                 *slot = Some(result.map(|()| entries));
             }
@@ -134,10 +147,12 @@ pub fn build_each(
         }
         work();
     });
-    let mut entries = Vec::new();
-    for slot in done {
+    // Back in manifest order: by dialect, then by part; files of one part
+    // in the order they were written.
+    let mut placed = Vec::new();
+    for (&(d, _), slot) in jobs.iter().zip(done) {
         match slot.into_inner().ok().flatten() {
-            Some(Ok(e)) => entries.extend(e),
+            Some(Ok(e)) => placed.extend(e.into_iter().map(|(part, entry)| (d, part, entry))),
             Some(Err(e)) => return Err(BuildError::Write(e)),
             None => {
                 return Err(BuildError::Write(std::io::Error::other(
@@ -146,6 +161,8 @@ pub fn build_each(
             }
         }
     }
+    placed.sort_by_key(|&(d, part, _)| (d, part));
+    let entries: Vec<Entry> = placed.into_iter().map(|(_, _, e)| e).collect();
     let manifest = Artifact {
         path: "manifest.json".to_string(),
         text: manifest(model, dialects, options, inputs, &entries),
@@ -202,16 +219,47 @@ impl MetricLists {
     }
 }
 
-fn dialect_files(
+/// The pieces of a dialect's folder that threads take one at a time,
+/// largest first.
+#[derive(Clone, Copy)]
+enum Job {
+    /// The `scorecard` view and its ad-hoc form (they share their values).
+    Scorecard,
+    Pairs,
+    Journeys,
+    /// The time-zone prelude, the sources and signal integrity.
+    Rest,
+}
+
+impl Job {
+    const ALL: [Job; 4] = [Job::Scorecard, Job::Pairs, Job::Journeys, Job::Rest];
+}
+
+/// A file's place in its dialect's manifest order (the order a team
+/// deploys the files in).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Part {
+    Prelude,
+    Sources,
+    Scorecard,
+    Journeys,
+    Pairs,
+    Integrity,
+    AdhocScorecard,
+    AdhocIntegrity,
+}
+
+fn job_files(
     plans: &Plans<'_>,
     lists: &MetricLists,
     dialect: Dialect,
+    job: Job,
     options: &Options,
-    emit: &mut dyn FnMut(Artifact) -> std::io::Result<()>,
+    emit: &mut dyn FnMut(Part, Artifact) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     let model = plans.all.model;
     let dir = dialect.name();
-    let file = |path: String, text: String, metrics: &Arc<[String]>| Artifact {
+    let file = |path: &str, text: String, metrics: &Arc<[String]>| Artifact {
         path: format!("{dir}/{path}"),
         text,
         dialect: Some(dialect),
@@ -219,55 +267,54 @@ fn dialect_files(
     };
     // Identifiers are checked: the statements below cannot fail.
     let checked = |r: Result<String, RenderError>| r.unwrap_or_default();
-    if let Some(prelude) = sql::prelude_sql(model, dialect, options) {
-        emit(file(
-            "00_time_zone.sql".to_string(),
-            checked(prelude),
-            &lists.none,
-        ))?;
+    match job {
+        Job::Scorecard => {
+            let scorecard = sql::ScorecardSql::new(&plans.all, dialect, options);
+            let view = file("scorecard.sql", scorecard.view(), &lists.every);
+            emit(Part::Scorecard, view)?;
+            let adhoc = file("adhoc/scorecard.sql", scorecard.adhoc(), &lists.every);
+            emit(Part::AdhocScorecard, adhoc)
+        }
+        Job::Pairs => {
+            let text = sql::pairs_statement(model, &plans.pairs, dialect, options);
+            emit(Part::Pairs, file("scorecard_pairs.sql", text, &lists.none))
+        }
+        // One file for every journey's view: a scorecard of 1,000 journeys
+        // would otherwise write 1,000 small files per dialect, and creating
+        // them took more time than rendering them (BENCHMARKS.md).
+        Job::Journeys => {
+            let text = sql::journeys_sql(plans, dialect, options);
+            emit(
+                Part::Journeys,
+                file("journeys.sql", text, &lists.in_journeys),
+            )
+        }
+        Job::Rest => {
+            if let Some(prelude) = sql::prelude_sql(model, dialect, options) {
+                let prelude = file("00_time_zone.sql", checked(prelude), &lists.none);
+                emit(Part::Prelude, prelude)?;
+            }
+            for (stream, metrics) in &lists.by_stream {
+                let text = sql::stream_statement(plans, dialect, stream, Bounds::View, options);
+                emit(
+                    Part::Sources,
+                    file(&format!("sources/{stream}.sql"), text, metrics),
+                )?;
+            }
+            let integrity =
+                |bounds, view| checked(sql::integrity_sql(model, dialect, bounds, view, options));
+            let text = integrity(Bounds::View, Some("signal_integrity"));
+            emit(
+                Part::Integrity,
+                file("signal_integrity.sql", text, &lists.none),
+            )?;
+            let text = integrity(Bounds::Parameters, None);
+            emit(
+                Part::AdhocIntegrity,
+                file("adhoc/signal_integrity.sql", text, &lists.none),
+            )
+        }
     }
-    for (stream, metrics) in &lists.by_stream {
-        let text = sql::stream_statement(plans, dialect, stream, Bounds::View, options);
-        emit(file(format!("sources/{stream}.sql"), text, metrics))?;
-    }
-    let scorecard = sql::ScorecardSql::new(&plans.all, dialect, options);
-    emit(file(
-        "scorecard.sql".to_string(),
-        scorecard.view(),
-        &lists.every,
-    ))?;
-    // One file for every journey's view: a scorecard of 1,000 journeys
-    // would otherwise write 1,000 small files per dialect, and creating
-    // them took more time than rendering them (BENCHMARKS.md).
-    let text = sql::journeys_sql(plans, dialect, options);
-    emit(file("journeys.sql".to_string(), text, &lists.in_journeys))?;
-    let text = sql::pairs_statement(model, &plans.pairs, dialect, options);
-    emit(file("scorecard_pairs.sql".to_string(), text, &lists.none))?;
-    let text = checked(sql::integrity_sql(
-        model,
-        dialect,
-        Bounds::View,
-        Some("signal_integrity"),
-        options,
-    ));
-    emit(file("signal_integrity.sql".to_string(), text, &lists.none))?;
-    emit(file(
-        "adhoc/scorecard.sql".to_string(),
-        scorecard.adhoc(),
-        &lists.every,
-    ))?;
-    let text = checked(sql::integrity_sql(
-        model,
-        dialect,
-        Bounds::Parameters,
-        None,
-        options,
-    ));
-    emit(file(
-        "adhoc/signal_integrity.sql".to_string(),
-        text,
-        &lists.none,
-    ))
 }
 
 /// Per stream, in stream order, the metrics whose counters it computes.
