@@ -91,8 +91,8 @@ pub fn build(
 /// Renders every file of a build and hands each to `write` as soon as it
 /// is rendered, so that a large build never holds all its text: the
 /// pieces of every dialect (`Job`) render on parallel threads (one per
-/// core), the manifest comes last. Returns the paths in manifest order. Identifiers are checked for
-/// every dialect before the first file.
+/// core), the manifest comes last. Returns the paths in manifest order.
+/// Identifiers are checked for every dialect before the first file.
 pub fn build_each(
     model: &Scorecard,
     dialects: &[Dialect],

@@ -181,8 +181,7 @@ pub fn query_sql(
     view: Option<&str>,
     options: &Options,
 ) -> String {
-    let values = Renderer::new(plan, dialect, Bounds::View, &options.schema).values();
-    scorecard_statement(plan, dialect, bounds, view, &values, options)
+    ScorecardSql::new(plan, dialect, options).statement(bounds, view)
 }
 
 /// The `scorecard` view and its ad-hoc form, as [`query_sql`] writes
@@ -217,28 +216,22 @@ impl<'a, 'm> ScorecardSql<'a, 'm> {
         self.statement(Bounds::Parameters, None)
     }
 
+    /// The statement with `bounds`, as the view `view` or, without one,
+    /// ordered for ad-hoc use.
     fn statement(&self, bounds: Bounds, view: Option<&str>) -> String {
         let (plan, dialect, options) = (self.plan, self.dialect, self.options);
-        scorecard_statement(plan, dialect, bounds, view, &self.values, options)
+        let header = header(plan.model, dialect, listed(plan, options), &bounds, options);
+        let head = statement_head(dialect, header, view, &bounds, &options.schema);
+        // The body is written after the head: a large scorecard's statement
+        // runs to megabytes.
+        let mut out = Renderer::new(plan, dialect, bounds, &options.schema).query(
+            &self.values,
+            view.is_none(),
+            head,
+        );
+        out.push_str(";\n");
+        out
     }
-}
-
-fn scorecard_statement(
-    plan: &Plan<'_>,
-    dialect: Dialect,
-    bounds: Bounds,
-    view: Option<&str>,
-    values: &render::Values,
-    options: &Options,
-) -> String {
-    let header = header(plan.model, dialect, listed(plan, options), &bounds, options);
-    let head = statement_head(dialect, header, view, &bounds, &options.schema);
-    // The body is written after the head: a large scorecard's statement
-    // runs to megabytes.
-    let mut out =
-        Renderer::new(plan, dialect, bounds, &options.schema).query(values, view.is_none(), head);
-    out.push_str(";\n");
-    out
 }
 
 /// The view `journey_<journey>`: the journey's rows of the `scorecard`
